@@ -1,0 +1,1 @@
+"""kjh: data warehouse and ETL pipeline for youth-welfare statistics (SGB VIII)."""

@@ -1,0 +1,181 @@
+"""The `kjh` command line. It drives the Dagster job in-process: the same
+definitions the UI shows, never a side path.
+
+Heavy imports (dagster, dbt, duckdb) happen inside the commands so that
+`kjh --help` answers at once.
+"""
+import argparse
+import os
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_RUN_FAILED, EXIT_CANNOT_RUN = 0, 1, 2
+
+
+class CannotRun(Exception):
+    """The pipeline could not start: one line for the user, exit status 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="kjh",
+        description="kjh: Data-Warehouse für die Kinder- und Jugendhilfestatistik (SGB VIII) nach Sozialräumen.",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="BEFEHL")
+
+    demo = sub.add_parser("demo", help="Demodaten eines Beispielkreises erzeugen und alles darauf ausführen.",
+                          description="Schreibt Demo-Exporte eines Kreises nach dem Vorbild Kreis Segeberg und "
+                                      "führt die ganze Pipeline darauf aus (mit einem Demo-Schlüssel).")
+    demo.add_argument("--dir", type=Path, default=None, help="Arbeitsordner der Demo (Standard: var/demo im Checkout).")
+    demo.add_argument("--scale", type=float, default=1.0, help="Datenmenge als Vielfaches eines Kreises (Standard 1).")
+    demo.add_argument("--seed", type=int, default=2026, help="Startwert des Zufallsgenerators (Standard 2026).")
+    demo.add_argument("--year", type=int, default=None, help="Berichtsjahr (Standard: Jahr des neuesten Exports).")
+    demo.add_argument("--intern", action="store_true", help="Interne Berichte mit exakten Fallzahlen.")
+
+    run = sub.add_parser("run", help="Die ganze Pipeline über die Exporte eines Ordners ausführen.",
+                         description="Lädt jede *.csv des Quellordners als Lieferung (nach Exportdatum im Namen), "
+                                     "baut die Marts, prüft und schreibt die Berichte. Exit 0, wenn die Pipeline "
+                                     "lief (auch mit Quarantäne oder abgelehnten Dateien).")
+    _add_location_options(run, required=True)
+    run.add_argument("--year", type=int, default=None, help="Berichtsjahr (Standard: Jahr des neuesten Exports).")
+    run.add_argument("--mapping", type=Path, action="append", default=[],
+                     help="Zuordnungsdatei (YAML) eines Herstellers; mehrfach möglich. *.mapping.yml im "
+                          "Quellordner werden automatisch gelesen.")
+    run.add_argument("--wait", type=float, default=0, metavar="SEKUNDEN",
+                     help="So lange warten, wenn ein anderer kjh-Prozess das Warehouse beschreibt (Standard 0).")
+    run.add_argument("--intern", action="store_true", help="Interne Berichte mit exakten Fallzahlen.")
+
+    ui = sub.add_parser("ui", help="Die Dagster-Oberfläche auf 127.0.0.1 starten (dieselben Definitionen).",
+                        description="Startet Dagster (Webserver und Daemon) für dieselben Definitionen auf 127.0.0.1.")
+    _add_location_options(ui, required=False)
+    ui.add_argument("--port", type=int, default=3000, help="Port (Standard 3000).")
+    return p
+
+
+def _add_location_options(p, required: bool) -> None:
+    p.add_argument("--sources", type=Path, required=required, metavar="DIR", help="Ordner mit den Exporten (Eingang).")
+    p.add_argument("--warehouse", type=Path, required=required, metavar="FILE", help="DuckDB-Datei des Warehouse.")
+    p.add_argument("--reports", type=Path, required=required, metavar="DIR", help="Ordner für die Berichte.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            return _demo(args)
+        if args.command == "run":
+            return _run(args)
+        if args.command == "ui":
+            return _ui(args)
+    except CannotRun as exc:
+        print(f"kjh: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except KeyboardInterrupt:
+        print("kjh: abgebrochen", file=sys.stderr)
+        return 130
+    return EXIT_CANNOT_RUN
+
+
+def _demo(args) -> int:
+    from kjh.ingest.pseudonym import DEMO_KEY
+    from kjh.paths import kjh_home
+    from kjh.settings import RunSettings
+
+    base = (args.dir or kjh_home() / "demo").resolve()
+    exports = base / "exporte"
+    print(f"Demo: erzeuge Exporte eines Beispielkreises in {exports} …", flush=True)
+    import kjh_demo
+
+    files = kjh_demo.generate(exports, seed=args.seed, scale=args.scale)
+    print(f"Demo: {len(files)} Dateien geschrieben.", flush=True)
+    print("Demo: Pseudonymisierung mit dem eingebauten DEMO-Schlüssel (nur für Demodaten, nie für echte Daten).")
+    os.environ["KJH_PSEUDONYM_KEY"] = DEMO_KEY.decode()
+    settings = RunSettings(sources=exports, warehouse=base / "warehouse.duckdb", reports=base / "berichte",
+                           year=args.year, intern=args.intern)
+    return _execute(settings, wait=0)
+
+
+def _run(args) -> int:
+    from kjh.settings import RunSettings
+
+    settings = RunSettings(sources=args.sources, warehouse=args.warehouse, reports=args.reports,
+                           year=args.year, mappings=args.mapping, intern=args.intern)
+    return _execute(settings, wait=args.wait)
+
+
+def _preflight(settings) -> None:
+    """Everything that would stop the run, checked before it starts, each with one line."""
+    from kjh.ingest.mapping import MappingError, find_mappings
+    from kjh.ingest.pseudonym import MissingKeyError, load_key
+
+    if not settings.sources.is_dir() or not os.access(settings.sources, os.R_OK | os.X_OK):
+        raise CannotRun(f"Quellordner {settings.sources} fehlt oder ist nicht lesbar.")
+    for p in settings.mappings:
+        if not p.is_file():
+            raise CannotRun(f"Zuordnungsdatei {p} gibt es nicht.")
+    try:
+        find_mappings(settings.sources, settings.mappings)
+        load_key()
+    except (MappingError, MissingKeyError) as exc:
+        raise CannotRun(str(exc)) from None
+    for folder in (settings.warehouse.parent, settings.reports):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CannotRun(f"Ordner {folder} kann nicht angelegt werden: {exc.strerror}") from None
+
+
+def _execute(settings, wait: float) -> int:
+    settings.apply()
+    _preflight(settings)
+    from kjh.settings import quiet_environment
+
+    quiet_environment()
+    from kjh.warehouse.lock import WarehouseBusy, writer_lock
+
+    try:
+        with writer_lock(settings.warehouse, wait_seconds=wait):
+            return _execute_job(settings)
+    except WarehouseBusy as exc:
+        raise CannotRun(str(exc)) from None
+
+
+def _execute_job(settings) -> int:
+    import dagster as dg
+
+    from kjh.cli_summary import print_summary
+    from kjh.definitions import defs
+    from kjh.defs.orchestration.jobs import JOB_NAME
+
+    print(f"kjh: Lauf startet – Quellen {settings.sources}, Warehouse {settings.warehouse}", flush=True)
+    job = defs.resolve_job_def(JOB_NAME)
+    result = job.execute_in_process(
+        instance=dg.DagsterInstance.get(),
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+    )
+    print_summary(result, settings)
+    if not result.success:
+        print("kjh: Der Lauf ist fehlgeschlagen; Einzelheiten stehen oben und in der Dagster-Oberfläche (kjh ui).",
+              file=sys.stderr)
+        return EXIT_RUN_FAILED
+    return EXIT_OK
+
+
+def _ui(args) -> int:
+    import subprocess
+
+    from kjh.settings import RunSettings, quiet_environment
+
+    current = RunSettings.from_env()
+    settings = RunSettings(sources=args.sources or current.sources, warehouse=args.warehouse or current.warehouse,
+                           reports=args.reports or current.reports)
+    settings.apply()
+    quiet_environment()
+    print(f"kjh: Dagster-Oberfläche auf http://127.0.0.1:{args.port} (Warehouse {settings.warehouse})", flush=True)
+    cmd = [sys.executable, "-m", "dagster", "dev", "-m", "kjh.definitions", "-h", "127.0.0.1", "-p", str(args.port)]
+    return subprocess.call(cmd)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

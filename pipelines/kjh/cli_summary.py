@@ -1,0 +1,51 @@
+"""The summary table `kjh run` prints at the end: one line per delivered file."""
+from kjh.contract import LOAD_ORDER
+
+_COLUMNS = ("datei", "art", "zeilen", "geladen", "quarantaene", "uebersprungen", "status", "meldung")
+
+
+def outcomes_of(result) -> list[dict]:
+    """Per-file outcomes from the run's materialization metadata (no record values in there)."""
+    rows = []
+    for event in result.get_asset_materialization_events():
+        mat = event.event_specific_data.materialization
+        meta = mat.metadata.get("lieferungen")
+        if meta is not None:
+            rows.extend(meta.value)
+    rank = {art: i for i, art in enumerate(LOAD_ORDER)}
+    return sorted(rows, key=lambda r: (rank.get(r["art"], -1), r["exportdatum"] or "", r["datei"]))
+
+
+def format_table(rows: list[dict]) -> str:
+    header = ["Datei", "Art", "Zeilen", "geladen", "Quarantäne", "übersprungen", "Status", "Meldung"]
+    body = []
+    for r in rows:
+        status = r["status"] + (" (schon bekannt)" if r.get("bereits_geladen") else "")
+        body.append([r["datei"], r["art"] or "–", r["zeilen"], r["geladen"], r["quarantaene"], r["uebersprungen"],
+                     status, r["meldung"]])
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *body)] if body else [len(h) for h in header]
+    widths[-1] = len(header[-1])  # the message runs on, no padding
+    numeric = {2, 3, 4, 5}
+
+    def line(cells):
+        return "  ".join(str(c).rjust(w) if i in numeric else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+    out = [line(header), line(["-" * w for w in widths])]
+    out += [line(b) for b in body]
+    return "\n".join(out)
+
+
+def print_summary(result, settings) -> None:
+    rows = outcomes_of(result)
+    print()
+    print("Zusammenfassung der Lieferungen")
+    print(format_table(rows) if rows else "(keine Dateien im Quellordner)")
+    rejected = [r for r in rows if r["status"] == "abgelehnt" and not r.get("bereits_geladen")]
+    quarantined = sum(r["quarantaene"] for r in rows if not r.get("bereits_geladen"))
+    print()
+    print(f"Warehouse: {settings.warehouse}")
+    print(f"Berichte:  {settings.reports}")
+    if quarantined:
+        print(f"{quarantined} Datensätze in Quarantäne: select * from audit.quarantaene")
+    if rejected:
+        print(f"{len(rejected)} Datei(en) abgelehnt: select * from audit.lieferungen where status = 'abgelehnt'")

@@ -1,0 +1,17 @@
+"""All Dagster definitions of kjh: loads and merges the areas, nothing else.
+
+`kjh ui` and the command line load exactly this object.
+"""
+import dagster as dg
+
+from kjh.defs import ingestion, orchestration
+from kjh.defs.resources import warehouse_resource
+from kjh.settings import quiet_environment
+
+quiet_environment()
+
+defs = dg.Definitions.merge(
+    ingestion.defs(),
+    orchestration.defs(),
+    dg.Definitions(resources={"warehouse": warehouse_resource()}),
+)

@@ -1,0 +1,1 @@
+"""Dagster definitions by area; kjh.definitions only loads and merges them."""

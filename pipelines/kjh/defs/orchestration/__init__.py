@@ -1,0 +1,9 @@
+import dagster as dg
+
+from kjh.defs.orchestration.jobs import kjh_pipeline
+from kjh.defs.orchestration.schedules import monthly
+from kjh.defs.orchestration.sensors import inbox_sensor
+
+
+def defs() -> dg.Definitions:
+    return dg.Definitions(jobs=[kjh_pipeline], schedules=[monthly], sensors=[inbox_sensor])

@@ -1,0 +1,1 @@
+"""Ingestion: every delivered file into DuckDB, every record accounted for."""

@@ -1,0 +1,310 @@
+"""One delivered file into the warehouse: one transaction, every record accounted for.
+
+    zeilen = geladen + quarantaene + uebersprungen   (for every accepted file)
+
+A whole-file fault rejects the delivery and records only that in
+audit.lieferungen; the raw tables stay as they were.
+"""
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from kjh.contract import ExportKind, load_contract
+from kjh.ingest import faults
+from kjh.ingest.derive import DERIVED, META_COLUMNS
+from kjh.ingest.faults import FileRejected
+from kjh.ingest.mapping import contract_default
+from kjh.ingest.naming import Delivery, unknown_name_message
+from kjh.ingest.parse import fault_case, ident, lit, map_header, masked_line, value_sql
+from kjh.ingest.scan import ScannedFile, scan, sha256_of
+from kjh.warehouse.connection import first_row, scalar
+
+
+@dataclass
+class Outcome:
+    datei: str
+    art: str | None
+    exportdatum: date | None
+    zeilen: int = 0
+    geladen: int = 0
+    quarantaene: int = 0
+    uebersprungen: int = 0
+    status: str = faults.ANGENOMMEN
+    grund_code: str | None = None
+    meldung: str = ""
+    bereits_geladen: bool = False  # the same file (sha256) was delivered before: nothing done
+    lieferung_id: int | None = None
+
+    def as_row(self) -> dict:
+        row = asdict(self)
+        row["exportdatum"] = self.exportdatum.isoformat() if self.exportdatum else None
+        return row
+
+
+def deliver(con, delivery: Delivery, *, lauf_id: str | None = None, workdir: Path | None = None) -> Outcome:
+    """Load one delivery. `con` has the warehouse schema and the pseudonym() macro."""
+    outcome = Outcome(datei=delivery.datei, art=delivery.art, exportdatum=delivery.exportdatum)
+    try:
+        sha = sha256_of(delivery.path)
+    except OSError as exc:
+        outcome.status, outcome.grund_code = faults.ABGELEHNT, faults.NICHT_LESBAR
+        outcome.meldung = f"Datei nicht lesbar: {exc.strerror}"
+        return outcome  # nothing can be recorded without its content
+    # The same content accepted once is never loaded again, whatever its name;
+    # a rejected file may come again under a corrected name.
+    seen = first_row(
+        con,
+        """select lieferung_id, status, geladen_am from audit.lieferungen
+           where sha256 = ? and (status = ? or datei = ?) order by status = ? desc, lieferung_id limit 1""",
+        [sha, faults.ANGENOMMEN, delivery.datei, faults.ANGENOMMEN],
+    )
+    if seen:
+        return _already_delivered(con, outcome, seen)
+
+    if delivery.art is None:
+        outcome.status, outcome.grund_code = faults.ABGELEHNT, faults.NAME_UNBEKANNT
+        outcome.meldung = unknown_name_message(delivery.datei)
+        _record(con, outcome, sha, None, lauf_id)
+        return outcome
+
+    kind = load_contract().kinds[delivery.art]
+    mapping = delivery.mapping or contract_default(delivery.art)
+    with tempfile.TemporaryDirectory(dir=workdir, prefix="kjh-") as tmp:
+        try:
+            scanned = scan(delivery.path, Path(tmp) / "work.csv", delimiter=mapping.trennzeichen, encoding=mapping.kodierung)
+            outcome.zeilen = scanned.records
+            _check_not_older(con, kind, delivery)
+            if scanned.records == 0 and kind.load == "full":
+                raise FileRejected(
+                    faults.KEINE_DATENSAETZE,
+                    "Vollexport ohne Datensätze (nur Kopfzeile): er würde den ganzen Bestand löschen und wird nicht geladen.",
+                )
+            con.begin()
+            try:
+                _load_records(con, kind, delivery, mapping, scanned, outcome)
+                _record(con, outcome, sha, scanned.encoding, lauf_id)
+                con.commit()
+            except BaseException:
+                con.rollback()
+                raise
+        except FileRejected as rejected:
+            outcome.status, outcome.grund_code, outcome.meldung = faults.ABGELEHNT, rejected.code, rejected.message
+            outcome.geladen = outcome.quarantaene = outcome.uebersprungen = 0
+            _record(con, outcome, sha, None, lauf_id)
+        finally:
+            for t in ("_rec", "_parsed", "_typed", "_recinfo_t"):
+                con.execute(f"drop table if exists {t}")
+    return outcome
+
+
+def _already_delivered(con, outcome: Outcome, seen) -> Outcome:
+    lieferung_id, status, geladen_am = seen
+    first = first_row(con, "select datei, zeilen from audit.lieferungen where lieferung_id = ?", [lieferung_id])
+    outcome.bereits_geladen = True
+    outcome.lieferung_id = lieferung_id
+    outcome.zeilen = first[1]
+    if status == faults.ANGENOMMEN:
+        outcome.uebersprungen = first[1]
+        outcome.meldung = f"bereits geladen am {geladen_am:%d.%m.%Y %H:%M} als „{first[0]}“: nichts geändert"
+    else:
+        outcome.status = faults.ABGELEHNT
+        outcome.meldung = f"bereits am {geladen_am:%d.%m.%Y %H:%M} als „{first[0]}“ abgelehnt: nichts geändert"
+    return outcome
+
+
+def _check_not_older(con, kind: ExportKind, delivery: Delivery) -> None:
+    if kind.load != "full":
+        return
+    latest = scalar(con, f"select max(stand_ab) from raw.{ident(kind.name)}")
+    if latest is not None and delivery.exportdatum < latest:
+        raise FileRejected(
+            faults.VERALTET,
+            f"Vollexport vom {delivery.exportdatum:%d.%m.%Y} ist älter als der geladene Stand vom {latest:%d.%m.%Y}: "
+            "ein älterer Stand kann den neueren nicht ersetzen.",
+        )
+
+
+def _record(con, o: Outcome, sha: str, encoding: str | None, lauf_id: str | None) -> None:
+    o.lieferung_id = o.lieferung_id or scalar(con, "select nextval('audit.lieferung_seq')")
+    con.execute(
+        """insert into audit.lieferungen
+           (lieferung_id, datei, art, exportdatum, sha256, kodierung, zeilen, geladen, quarantaene,
+            uebersprungen, status, grund_code, meldung, geladen_am, lauf_id)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [o.lieferung_id, o.datei, o.art, o.exportdatum, sha, encoding, o.zeilen, o.geladen, o.quarantaene,
+         o.uebersprungen, o.status, o.grund_code, o.meldung or "", datetime.now(), lauf_id],
+    )
+
+
+def _read_records(con, scanned: ScannedFile, mapping) -> int:
+    """DuckDB parses the records; row order is file order (single-threaded scan)."""
+    width = max(int(scanned.field_counts.max()) if scanned.records else 0, len(scanned.header))
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+    con.execute(
+        f"""create temp table _rec as
+            select row_number() over () as _rn, *
+            from read_csv({lit(str(scanned.work_file))}, delim={lit(mapping.trennzeichen)}, quote='"', escape='"',
+                          header=false, columns={columns}, null_padding=true, parallel=false,
+                          auto_detect=false, new_line='\\n', strict_mode=false)"""
+    )
+    count = scalar(con, "select count(*) from _rec")
+    if count != scanned.records + 1:
+        raise FileRejected(
+            faults.NICHT_LESBAR,
+            f"Datei lässt sich nicht eindeutig in Datensätze zerlegen ({scanned.records} erwartet, {count - 1} gelesen): "
+            "vermutlich ein Anführungszeichen mitten in einem Feld ohne Anführungszeichen.",
+        )
+    return width
+
+
+def _load_records(con, kind: ExportKind, delivery: Delivery, mapping, scanned: ScannedFile, o: Outcome) -> None:
+    header = map_header(kind, scanned.header, mapping)
+    width = _read_records(con, scanned, mapping)
+    info = pd.DataFrame({"_rn": range(2, scanned.records + 2), "_zeile": scanned.record_lines, "_nfelder": scanned.field_counts})
+    con.register("_recinfo", info)
+    con.execute("create temp table _recinfo_t as select * from _recinfo")
+    con.unregister("_recinfo")
+
+    txt_cols = []
+    for col in kind.columns:
+        pos = header.positions.get(col.name)
+        txt_cols.append(f"nullif(trim(c{pos}), '') as {ident(col.name + '__txt')}" if pos is not None else f"null::varchar as {ident(col.name + '__txt')}")
+    extra = (
+        "json_object(" + ", ".join(f"{lit(n)}, c{i}" for n, i in header.extra.items()) + ")"
+        if header.extra else "null::json"
+    )
+    con.execute(
+        f"""create temp table _parsed as
+            select i._zeile, i._nfelder, {', '.join(txt_cols)}, {extra} as _extra,
+                   {masked_line(kind, header, mapping.trennzeichen, width)} as _rohzeile
+            from _rec r join _recinfo_t i using (_rn)"""
+    )
+    typed = [f"{value_sql(c, ident(c.name + '__txt'), mapping)} as {ident(c.name)}" for c in kind.columns]
+    con.execute(f"create temp table _typed as select *, {', '.join(typed)} from _parsed")
+    con.execute(f"alter table _typed add column _fault struct(code varchar, grund varchar)")
+    con.execute(f"update _typed set _fault = {fault_case(kind, header, mapping)}")
+    _mark_duplicates(con, kind)
+
+    raw_columns = [r[0] for r in con.execute(f"describe raw.{ident(kind.name)}").fetchall()]
+    derived = DERIVED.get(kind.name, {})
+    values = {c: ident(c) for c in kind.column_names}
+    values.update(derived)
+    content_cols = [c for c in raw_columns if c not in META_COLUMNS]
+    hash_expr = "md5(concat_ws(chr(31), " + ", ".join(f"coalesce(cast({values[c]} as varchar), '∅')" for c in content_cols) + "))"
+    con.execute(
+        f"""create or replace temp table _neu as
+            select {', '.join(f'{values[c]} as {ident(c)}' for c in content_cols)},
+                   _extra as zusatzspalten, {hash_expr} as zeilen_hash, _zeile as zeile
+            from _typed where _fault is null"""
+    )
+    _quarantine(con, kind, delivery, o)
+    if kind.load == "delta":
+        _append_delta(con, kind, delivery, o, raw_columns)
+    else:
+        _merge_full(con, kind, delivery, o, raw_columns)
+    con.execute("drop table if exists _neu")
+    o.meldung = _summary(o)
+
+
+def _mark_duplicates(con, kind: ExportKind) -> None:
+    """Of the clean records with the same key, the first is loaded, later ones are duplicates."""
+    key = ", ".join(ident(k) for k in kind.key)
+    key_text = " || ' / ' || ".join(f"coalesce(cast({ident(k)} as varchar), '')" for k in kind.key)
+    key_names = " / ".join(kind.key)
+    con.execute(
+        f"""update _typed t set _fault = {{'code': {lit(faults.DUPLIKAT)},
+                   'grund': '„{key_names}“ „' || {key_text} || '“ kommt in dieser Datei schon in Zeile ' || d.erste
+                            || ' vor; der erste Datensatz gilt.'}}
+            from (select _zeile, min(_zeile) over (partition by {key}) as erste
+                  from _typed where _fault is null) d
+            where t._zeile = d._zeile and d._zeile > d.erste"""
+    )
+
+
+def _quarantine(con, kind: ExportKind, delivery: Delivery, o: Outcome) -> None:
+    con.execute(
+        """insert into audit.quarantaene (lieferung_id, datei, zeile, art, grund_code, grund, rohzeile)
+           select ?, ?, _zeile, ?, _fault.code, _fault.grund, _rohzeile from _typed where _fault is not null""",
+        [_next_id(con, o), delivery.datei, kind.name],
+    )
+    o.quarantaene = scalar(con, "select count(*) from _typed where _fault is not null")
+
+
+def _next_id(con, o: Outcome) -> int:
+    if o.lieferung_id is None:
+        o.lieferung_id = scalar(con, "select nextval('audit.lieferung_seq')")
+    return o.lieferung_id
+
+
+def _append_delta(con, kind: ExportKind, delivery: Delivery, o: Outcome, raw_columns: list[str]) -> None:
+    """Bookings are never edited: same content again is skipped, other content is a conflict."""
+    key = kind.key[0]
+    t = f"raw.{ident(kind.name)}"
+    con.execute(
+        f"""insert into audit.quarantaene (lieferung_id, datei, zeile, art, grund_code, grund, rohzeile)
+            select ?, ?, n.zeile, ?, {lit(faults.KONFLIKT)},
+                   '„{key}“ „' || n.{ident(key)} || '“ wurde schon mit anderem Inhalt geliefert (' || l.datei
+                   || ', Zeile ' || r.zeile || '). Buchungen werden nie geändert: eine Korrektur ist eine neue Buchung.',
+                   p._rohzeile
+            from _neu n join {t} r using ({ident(key)})
+            join audit.lieferungen l on l.lieferung_id = r.lieferung_id
+            join _typed p on p._zeile = n.zeile
+            where r.zeilen_hash <> n.zeilen_hash""",
+        [o.lieferung_id, delivery.datei, kind.name],
+    )
+    conflicts = scalar(con, f"select count(*) from _neu n join {t} r using ({ident(key)}) where r.zeilen_hash <> n.zeilen_hash")
+    skipped = scalar(con, f"select count(*) from _neu n join {t} r using ({ident(key)}) where r.zeilen_hash = n.zeilen_hash")
+    cols = ", ".join(ident(c) for c in raw_columns)
+    sel = ", ".join(
+        {"stand": "?::date", "lieferung_id": "?::integer"}.get(c, f"n.{ident(c)}") for c in raw_columns
+    )
+    con.execute(
+        f"""insert into {t} ({cols}) select {sel} from _neu n
+            where not exists (select 1 from {t} r where r.{ident(key)} = n.{ident(key)})""",
+        [delivery.exportdatum, o.lieferung_id],
+    )
+    o.quarantaene += conflicts
+    o.uebersprungen = skipped
+    o.geladen = scalar(con, "select count(*) from _neu") - conflicts - skipped
+
+
+def _merge_full(con, kind: ExportKind, delivery: Delivery, o: Outcome, raw_columns: list[str]) -> None:
+    """A full export is the new state; changed and vanished records keep their old version as history.
+
+    A record quarantined now keeps its previous version current: one bad line
+    must not make a running help disappear from the counts.
+    """
+    t = f"raw.{ident(kind.name)}"
+    keys = kind.key
+    match = " and ".join(f"n.{ident(k)} = r.{ident(k)}" for k in keys)
+    key_txt = " and ".join(f"q.{ident(k + '__txt')} = cast(r.{ident(k)} as varchar)" for k in keys)
+    con.execute(
+        f"""update {t} r set stand_bis = ?
+            where r.stand_bis is null
+              and not exists (select 1 from _neu n where {match} and n.zeilen_hash = r.zeilen_hash)
+              and not exists (select 1 from _typed q where q._fault is not null and {key_txt})""",
+        [delivery.exportdatum],
+    )
+    cols = ", ".join(ident(c) for c in raw_columns)
+    sel = ", ".join(
+        {"stand_ab": "?::date", "stand_bis": "null", "lieferung_id": "?::integer"}.get(c, f"n.{ident(c)}")
+        for c in raw_columns
+    )
+    con.execute(
+        f"""insert into {t} ({cols}) select {sel} from _neu n
+            where not exists (select 1 from {t} r where r.stand_bis is null and {match} and r.zeilen_hash = n.zeilen_hash)""",
+        [delivery.exportdatum, o.lieferung_id],
+    )
+    o.geladen = scalar(con, "select count(*) from _neu")
+
+
+def _summary(o: Outcome) -> str:
+    parts = [f"{o.geladen} geladen"]
+    if o.quarantaene:
+        parts.append(f"{o.quarantaene} in Quarantäne (audit.quarantaene)")
+    if o.uebersprungen:
+        parts.append(f"{o.uebersprungen} übersprungen (bereits geladen)")
+    return ", ".join(parts)

@@ -1,0 +1,1 @@
+"""The DuckDB warehouse file: connections, schema and the single-writer lock."""
