@@ -5,7 +5,9 @@
 A whole-file fault rejects the delivery and records only that in
 audit.lieferungen; the raw tables stay as they were.
 """
+import os
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -86,6 +88,7 @@ def deliver(con, delivery: Delivery, *, lauf_id: str | None = None, workdir: Pat
             try:
                 _load_records(con, kind, delivery, mapping, scanned, outcome)
                 _record(con, outcome, sha, scanned.encoding, lauf_id)
+                _fault_injection_pause()
                 con.commit()
             except BaseException:
                 con.rollback()
@@ -98,6 +101,16 @@ def deliver(con, delivery: Delivery, *, lauf_id: str | None = None, workdir: Pat
             for t in ("_rec", "_parsed", "_typed", "_recinfo_t"):
                 con.execute(f"drop table if exists {t}")
     return outcome
+
+
+def _fault_injection_pause() -> None:
+    """For the crash test only: KJH_FAULT_INJECTION=pause-before-commit:<marker file>
+    makes the loader announce itself in the marker file and wait inside the open
+    transaction, so that a test can kill the process there."""
+    spec = os.environ.get("KJH_FAULT_INJECTION", "")
+    if spec.startswith("pause-before-commit:"):
+        Path(spec.split(":", 1)[1]).write_text(str(os.getpid()))
+        time.sleep(60)
 
 
 def _already_delivered(con, outcome: Outcome, seen) -> Outcome:

@@ -72,10 +72,27 @@ def _amount_value(txt: str, mapping: Mapping) -> str:
     return f"case when regexp_full_match({txt}, {lit(_amount_regex(mapping))}) then cast({expr} as decimal(18, 2)) end"
 
 
+_DATE_PARTS = {"%d": r"\d{1,2}", "%m": r"\d{1,2}", "%Y": r"\d{4}", "%y": r"\d{2}", "%H": r"\d{1,2}", "%M": r"\d{2}", "%S": r"\d{2}"}
+
+
+def date_regex(fmt: str) -> str:
+    """Strict shape of a date format: strptime alone reads `5.3.24` as the year 24."""
+    out, i = "^", 0
+    while i < len(fmt):
+        part = fmt[i:i + 2]
+        if part in _DATE_PARTS:
+            out, i = out + _DATE_PARTS[part], i + 2
+        else:
+            out, i = out + re.escape(fmt[i]), i + 1
+    return out + "$"
+
+
 def value_sql(col: Column, txt: str, mapping: Mapping) -> str:
     """Typed value of a column, NULL when empty or unreadable."""
     if col.type == "date":
-        return f"cast(try_strptime({txt}, {lit(mapping.datumsformat)}) as date)"
+        fmt = mapping.datumsformat
+        return (f"case when regexp_full_match({txt}, {lit(date_regex(fmt))}) "
+                f"then cast(try_strptime({txt}, {lit(fmt)}) as date) end")
     if col.type == "decimal":
         return _amount_value(txt, mapping)
     if col.type == "integer":
