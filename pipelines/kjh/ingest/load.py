@@ -196,10 +196,21 @@ def _load_records(con, kind: ExportKind, delivery: Delivery, mapping, scanned: S
             from _rec r join _recinfo_t i using (_rn)"""
     )
     typed = [f"{value_sql(c, ident(c.name + '__txt'), mapping)} as {ident(c.name)}" for c in kind.columns]
-    con.execute(f"create temp table _typed as select *, {', '.join(typed)} from _parsed")
-    con.execute(f"alter table _typed add column _fault struct(code varchar, grund varchar)")
-    con.execute(f"update _typed set _fault = {fault_case(kind, header, mapping)}")
-    _mark_duplicates(con, kind)
+    key = ", ".join(ident(k) for k in kind.key)
+    key_text = " || ' / ' || ".join(f"coalesce(cast({ident(k)} as varchar), '')" for k in kind.key)
+    duplicate = (f"{{'code': {lit(faults.DUPLIKAT)}, 'grund': '„{' / '.join(kind.key)}“ „' || {key_text} || "
+                 f"'“ kommt in dieser Datei schon in Zeile ' || _erste || ' vor; der erste Datensatz gilt.'}}")
+    # First fault of each record; of the clean records with the same key the
+    # first is loaded and later ones are duplicates.
+    con.execute(
+        f"""create temp table _typed as
+            with t as (select *, {', '.join(typed)} from _parsed),
+                 f as (select *, {fault_case(kind, header, mapping)} as _fault0 from t),
+                 d as (select *, min(_zeile) over (partition by {key}, _fault0 is null) as _erste from f)
+            select * exclude (_fault0, _erste),
+                   case when _fault0 is null and _zeile > _erste then {duplicate} else _fault0 end as _fault
+            from d"""
+    )
 
     raw_columns = [r[0] for r in con.execute(f"describe raw.{ident(kind.name)}").fetchall()]
     derived = DERIVED.get(kind.name, {})
@@ -220,21 +231,6 @@ def _load_records(con, kind: ExportKind, delivery: Delivery, mapping, scanned: S
         _merge_full(con, kind, delivery, o, raw_columns)
     con.execute("drop table if exists _neu")
     o.meldung = _summary(o)
-
-
-def _mark_duplicates(con, kind: ExportKind) -> None:
-    """Of the clean records with the same key, the first is loaded, later ones are duplicates."""
-    key = ", ".join(ident(k) for k in kind.key)
-    key_text = " || ' / ' || ".join(f"coalesce(cast({ident(k)} as varchar), '')" for k in kind.key)
-    key_names = " / ".join(kind.key)
-    con.execute(
-        f"""update _typed t set _fault = {{'code': {lit(faults.DUPLIKAT)},
-                   'grund': '„{key_names}“ „' || {key_text} || '“ kommt in dieser Datei schon in Zeile ' || d.erste
-                            || ' vor; der erste Datensatz gilt.'}}
-            from (select _zeile, min(_zeile) over (partition by {key}) as erste
-                  from _typed where _fault is null) d
-            where t._zeile = d._zeile and d._zeile > d.erste"""
-    )
 
 
 def _quarantine(con, kind: ExportKind, delivery: Delivery, o: Outcome) -> None:
