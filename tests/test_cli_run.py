@@ -1,0 +1,93 @@
+"""`kjh run` end to end through the Dagster job, on exports written by hand to the
+contract (not by kjh's generator), bad rows and bad files mixed in."""
+import subprocess
+import sys
+
+from tests.conftest import query, table_fingerprints
+from tests.exports import (HILFEN_HEADER, TRAEGER_HEADER, ZAHLUNGEN_HEADER, buchung, hilfe, traeger, write,
+                           write_sozialraeume)
+
+
+def kjh(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "kjh.cli", *map(str, args)], capture_output=True, text=True, env=env)
+
+
+def _office_folder(folder):
+    write_sozialraeume(folder)
+    write(folder / "traeger_20250101.csv", TRAEGER_HEADER, [traeger("T-1"), traeger("T-2", name="Kinderhaus Nord")],
+          encoding="cp1252", newline="\r\n")
+    write(folder / "hilfen_20250131.csv", HILFEN_HEADER, [
+        hilfe("H-1"), hilfe("H-2", person_id="P-2", hilfeart="41"), hilfe("H-3", person_id="P-3", hilfeart="34",
+                                                                             ort_der_durchfuehrung="08")])
+    write(folder / "zahlungen_20250205.csv", ZAHLUNGEN_HEADER, [
+        buchung("B-1"), buchung("B-2", betrag="12,5x"), buchung("B-3", hilfe_id="", betrag="-20,00")], bom=True)
+    (folder / "zahlungen_20250305.csv").write_bytes(b"buchung_id;hilfe_id\nB-9;H-1\n")  # required columns missing
+    (folder / "notizen.csv").write_text("irgendwas\n", encoding="utf-8")  # matches no kind
+
+
+def test_run_accounts_for_every_row_and_second_run_changes_nothing(exports, tmp_path):
+    _office_folder(exports)
+    wh, reports = tmp_path / "wh" / "warehouse.duckdb", tmp_path / "berichte"
+
+    first = kjh("run", "--sources", exports, "--warehouse", wh, "--reports", reports)
+
+    assert first.returncode == 0, first.stderr[-3000:]
+    out = first.stdout
+    assert "Zusammenfassung der Lieferungen" in out
+    lines = {line.split()[0]: line for line in out.splitlines() if line.endswith(".csv") or ".csv " in line}
+    assert "abgelehnt" in lines["notizen.csv"] and "passt zu keiner Lieferart" in lines["notizen.csv"]
+    assert "abgelehnt" in lines["zahlungen_20250305.csv"] and "Pflichtspalte(n) fehlen" in lines["zahlungen_20250305.csv"]
+    assert lines["hilfen_20250131.csv"].split()[2:7] == ["3", "2", "1", "0", "angenommen"]
+    assert lines["zahlungen_20250205.csv"].split()[2:7] == ["3", "2", "1", "0", "angenommen"]
+    assert f"Warehouse: {wh}" in out and f"Berichte:  {reports}" in out
+
+    audit = query(wh, "select datei, zeilen, geladen, quarantaene, uebersprungen, status from audit.lieferungen order by datei")
+    assert audit == [
+        ("hilfen_20250131.csv", 3, 2, 1, 0, "angenommen"),
+        ("notizen.csv", 0, 0, 0, 0, "abgelehnt"),
+        ("sozialraeume_20200101.csv", 3, 3, 0, 0, "angenommen"),
+        ("traeger_20250101.csv", 2, 2, 0, 0, "angenommen"),
+        ("zahlungen_20250205.csv", 3, 2, 1, 0, "angenommen"),
+        ("zahlungen_20250305.csv", 1, 0, 0, 0, "abgelehnt"),  # 1 record in it, none taken
+    ]
+    before = table_fingerprints(wh)
+
+    second = kjh("run", "--sources", exports, "--warehouse", wh, "--reports", reports)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert "bereits geladen" in second.stdout
+    assert table_fingerprints(wh) == before
+
+
+def test_run_without_key_refuses_to_start(exports, tmp_path, monkeypatch):
+    monkeypatch.delenv("KJH_PSEUDONYM_KEY")
+    _office_folder(exports)
+    r = kjh("run", "--sources", exports, "--warehouse", tmp_path / "w.duckdb", "--reports", tmp_path / "r")
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == [
+        "kjh: Kein Pseudonymisierungsschlüssel: KJH_PSEUDONYM_KEY oder KJH_PSEUDONYM_KEY_FILE setzen "
+        "(für die Demodaten: kjh demo)."]
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_run_with_key_file(exports, tmp_path, monkeypatch):
+    monkeypatch.delenv("KJH_PSEUDONYM_KEY")
+    key = tmp_path / "schluessel"
+    key.write_bytes(b"a-long-enough-office-secret-key\n")
+    monkeypatch.setenv("KJH_PSEUDONYM_KEY_FILE", str(key))
+    write_sozialraeume(exports)
+    r = kjh("run", "--sources", exports, "--warehouse", tmp_path / "w.duckdb", "--reports", tmp_path / "r")
+    assert r.returncode == 0, r.stderr[-2000:]
+
+
+def test_unreadable_folder_and_broken_mapping_give_one_line(exports, tmp_path):
+    r = kjh("run", "--sources", tmp_path / "fehlt", "--warehouse", tmp_path / "w.duckdb", "--reports", tmp_path / "r")
+    assert (r.returncode, r.stderr.strip()) == (2, f"kjh: Quellordner {tmp_path / 'fehlt'} fehlt oder ist nicht lesbar.")
+    (exports / "kaputt.mapping.yml").write_text("art: gibtsnicht\n", encoding="utf-8")
+    r = kjh("run", "--sources", exports, "--warehouse", tmp_path / "w.duckdb", "--reports", tmp_path / "r")
+    assert r.returncode == 2 and "'art' muss eine Lieferart sein" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_every_command_has_help():
+    for args in ([], ["demo"], ["run"], ["ui"]):
+        r = kjh(*args, "--help")
+        assert r.returncode == 0 and "usage: kjh" in r.stdout
