@@ -1,0 +1,37 @@
+"""Column names and code lists, read from sources/contract/*.yml (the one place).
+
+The demo reads the contract instead of copying it, so a changed contract
+changes the demo files or makes the generator fail loudly.
+"""
+import functools
+from pathlib import Path
+
+import yaml
+
+CONTRACT_DIR = Path(__file__).resolve().parents[1] / "contract"
+
+
+@functools.cache
+def _yaml(name: str) -> dict:
+    return yaml.safe_load((CONTRACT_DIR / name).read_text(encoding="utf-8"))
+
+
+def columns(kind: str) -> list[str]:
+    """Column names of one export kind, in contract order."""
+    return list(_yaml("exports.yml")[kind]["columns"])
+
+
+def codes(liste: str) -> list[str]:
+    return [str(code) for code in _yaml("codelisten.yml")[liste]]
+
+
+def settings(liste: str) -> dict[str, str]:
+    """code -> setting (ambulant, teilstationaer, stationaer, nach_ort) for hilfeart and ort_der_durchfuehrung."""
+    return {str(code): entry["setting"] for code, entry in _yaml("codelisten.yml")[liste].items()}
+
+
+def require_codes(liste: str, used: object) -> None:
+    """Fail when the generator's assumptions name a code the contract does not know."""
+    unknown = set(used) - set(codes(liste))
+    if unknown:
+        raise ValueError(f"kjh_demo uses codes not in codelisten.yml/{liste}: {sorted(unknown)}")
