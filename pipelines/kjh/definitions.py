@@ -4,7 +4,7 @@
 """
 import dagster as dg
 
-from kjh.defs import ingestion, orchestration
+from kjh.defs import ingestion, orchestration, transform
 from kjh.defs.resources import warehouse_resource
 from kjh.settings import quiet_environment
 
@@ -12,6 +12,7 @@ quiet_environment()
 
 defs = dg.Definitions.merge(
     ingestion.defs(),
+    transform.defs(),
     orchestration.defs(),
     dg.Definitions(resources={"warehouse": warehouse_resource()}),
 )
