@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--wait", type=float, default=0, metavar="SEKUNDEN",
                      help="So lange warten, wenn ein anderer kjh-Prozess das Warehouse beschreibt (Standard 0).")
     run.add_argument("--intern", action="store_true", help="Interne Berichte mit exakten Fallzahlen.")
+    run.add_argument("--no-reports", action="store_true",
+                     help="Ohne Berichte: nur laden, Marts bauen und prüfen (z. B. für Messungen).")
 
     ui = sub.add_parser("ui", help="Die Dagster-Oberfläche auf 127.0.0.1 starten (dieselben Definitionen).",
                         description="Startet Dagster (Webserver und Daemon) für dieselben Definitionen auf 127.0.0.1.")
@@ -100,7 +102,7 @@ def _run(args) -> int:
 
     settings = RunSettings(sources=args.sources, warehouse=args.warehouse, reports=args.reports,
                            year=args.year, mappings=args.mapping, intern=args.intern)
-    return _execute(settings, wait=args.wait)
+    return _execute(settings, wait=args.wait, reports=not args.no_reports)
 
 
 def _preflight(settings) -> None:
@@ -125,7 +127,7 @@ def _preflight(settings) -> None:
             raise CannotRun(f"Ordner {folder} kann nicht angelegt werden: {exc.strerror}") from None
 
 
-def _execute(settings, wait: float) -> int:
+def _execute(settings, wait: float, reports: bool = True) -> int:
     settings.apply()
     _preflight(settings)
     from kjh.settings import quiet_environment
@@ -135,12 +137,15 @@ def _execute(settings, wait: float) -> int:
 
     try:
         with writer_lock(settings.warehouse, wait_seconds=wait):
-            return _execute_job(settings)
+            return _execute_job(settings, reports)
     except WarehouseBusy as exc:
         raise CannotRun(str(exc)) from None
 
 
-def _execute_job(settings) -> int:
+REPORTS_GROUP = "reports"
+
+
+def _execute_job(settings, reports: bool) -> int:
     import dagster as dg
 
     from kjh.cli_summary import print_summary
@@ -149,10 +154,16 @@ def _execute_job(settings) -> int:
 
     print(f"kjh: Lauf startet – Quellen {settings.sources}, Warehouse {settings.warehouse}", flush=True)
     job = defs.resolve_job_def(JOB_NAME)
+    selection = None
+    if not reports:
+        graph = defs.resolve_asset_graph()
+        selection = [k for k in graph.get_all_asset_keys()
+                     if graph.get(k).is_materializable and graph.get(k).group_name != REPORTS_GROUP]
     result = job.execute_in_process(
         instance=dg.DagsterInstance.get(),
         raise_on_error=False,
         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        asset_selection=selection,
     )
     print_summary(result, settings)
     if not result.success:
