@@ -40,6 +40,13 @@ def print_summary(result, settings) -> None:
     print()
     print("Zusammenfassung der Lieferungen")
     print(format_table(rows) if rows else "(keine Dateien im Quellordner)")
+    from kjh.statistik import summary_lines
+
+    statistik = summary_lines(result, settings)
+    if statistik:
+        print()
+        for line in statistik:
+            print(line)
     rejected = [r for r in rows if r["status"] == "abgelehnt" and not r.get("bereits_geladen")]
     quarantined = sum(r["quarantaene"] for r in rows if not r.get("bereits_geladen"))
     print()

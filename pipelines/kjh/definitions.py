@@ -4,7 +4,7 @@
 """
 import dagster as dg
 
-from kjh.defs import ingestion, orchestration, transform
+from kjh.defs import ingestion, orchestration, quality, statistik, transform
 from kjh.defs.resources import warehouse_resource
 from kjh.settings import quiet_environment
 
@@ -12,7 +12,9 @@ quiet_environment()
 
 defs = dg.Definitions.merge(
     ingestion.defs(),
+    quality.defs(),
     transform.defs(),
+    statistik.defs(),
     orchestration.defs(),
     dg.Definitions(resources={"warehouse": warehouse_resource()}),
 )

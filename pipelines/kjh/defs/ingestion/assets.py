@@ -36,7 +36,7 @@ def _load_all(context: dg.AssetExecutionContext, warehouse: DuckDBResource, art)
         install_hmac_macro(con, load_key())
         for delivery in deliveries:
             context.log.info(f"{delivery.datei}: wird geladen …")
-            outcome = deliver(con, delivery, lauf_id=context.run_id)
+            outcome = deliver(con, delivery, lauf_id=context.run.run_id)
             log = context.log.warning if outcome.status == "abgelehnt" else context.log.info
             log(f"{delivery.datei}: {outcome.status}, {outcome.zeilen} Datensätze – {outcome.meldung}")
             outcomes.append(outcome)

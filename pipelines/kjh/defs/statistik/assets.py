@@ -1,0 +1,118 @@
+"""["statistik", "lieferung"]: the statutory delivery of the reporting year.
+
+Depends on the raw tables it is made from and on the marts it is reconciled
+with. Two safeguards, both needed:
+
+* The quality ERROR checks on raw/hilfen, raw/traeger and raw/zahlungen are
+  not blocking in Dagster (that would skip every mart and controller report);
+  this asset depends on their results explicitly: it makes sure this run's
+  results are there (kjh.defs.quality.checks.ensure_run_results) and its own
+  blocking check `eingaben_qualitaet` fails on any failed ERROR among them.
+  When an upstream step fails (dbt), the asset does not run at all; `kjh run`
+  then records the withheld delivery (kjh.statistik.vermerke_blockierte_lieferung)
+  and its summary names the reason.
+* The asset itself: it runs the survey's plausibility (the checks below, one
+  Dagster asset check each, blocking for ERROR), reads the quality results of
+  this run in audit.pruefergebnisse, reconciles with the marts, and writes the
+  delivery only when every ERROR check passed; otherwise it records the
+  delivery as `zurueckgehalten` with the names of the failed checks, writes
+  the validation report and the Statistik page, and its blocking checks fail
+  the step. A clerk trusts the explicit record: it says what was (not)
+  delivered and why; the silence of a skipped step says nothing.
+
+Metadata: status, berichtsjahr, lieferung_nr, dateien, zurueckgehalten_wegen,
+meldung, pruefbericht, statistik_seite (paths and counts, no record values).
+"""
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from kjh.defs.quality.checks import ensure_run_results
+from kjh.settings import RunSettings
+from kjh.statistik import ausgabe_ordner
+from kjh.statistik.lieferung import NICHT_ERSTELLT, Ergebnis, KannNichtErstellen, erstellen
+from kjh.statistik.pruefung import ERROR, PRUEFUNGEN
+from kjh.statistik.zusammenfassung import render_statistik_page
+from kjh.warehouse.connection import ensure_schema
+from kjh.warehouse.lock import writer_lock
+
+GROUP = "statistik"
+KEY = dg.AssetKey(["statistik", "lieferung"])
+EINGABEN = [dg.AssetKey(["raw", art]) for art in ("hilfen", "traeger", "zahlungen")]
+MARTS = [dg.AssetKey(["marts", "fallzahlen_jahr"]), dg.AssetKey(["marts", "ausgaben_jahr"])]
+
+CHECK_SPECS = [
+    dg.AssetCheckSpec(p.name, asset=KEY, blocking=p.schweregrad == ERROR,
+                      description=("Blockierend (ERROR): hält die Lieferung zurück. " if p.schweregrad == ERROR
+                                   else "Hinweis (WARN). ") + p.beschreibung)
+    for p in PRUEFUNGEN
+]
+
+
+def metadata(ergebnis: Ergebnis, seite=None) -> dict:
+    meta = {
+        "status": ergebnis.status,
+        "berichtsjahr": ergebnis.berichtsjahr if ergebnis.berichtsjahr is not None else "",
+        "lieferung_nr": ergebnis.statistik_lieferung_id if ergebnis.statistik_lieferung_id is not None else "",
+        "neu": ergebnis.neu,
+        "meldung": dg.MetadataValue.md(ergebnis.meldung),
+        "zurueckgehalten_wegen": dg.MetadataValue.json(ergebnis.zurueckgehalten_wegen),
+        "dateien": dg.MetadataValue.json([{k: x[k] for k in ("datei", "saetze", "bytes", "sha256")}
+                                          for x in ergebnis.dateien]),
+    }
+    if ergebnis.ordner is not None:
+        meta["ordner"] = dg.MetadataValue.path(str(ergebnis.ordner))
+    if ergebnis.pruefbericht is not None:
+        meta["pruefbericht"] = dg.MetadataValue.path(str(ergebnis.pruefbericht))
+    if seite is not None:
+        meta["statistik_seite"] = dg.MetadataValue.path(str(seite))
+    return meta
+
+
+def check_results(ergebnis: Ergebnis, selected) -> list[dg.AssetCheckResult]:
+    by_name = {p["name"]: p for p in ergebnis.pruefungen}
+    out = []
+    for p in PRUEFUNGEN:
+        r = by_name.get(p.name)
+        if r is None or dg.AssetCheckKey(KEY, p.name) not in selected:
+            continue  # not checked (no delivery due, or blocked upstream)
+        out.append(dg.AssetCheckResult(
+            asset_key=KEY, check_name=p.name, passed=bool(r["bestanden"]),
+            severity=dg.AssetCheckSeverity.ERROR if p.schweregrad == ERROR else dg.AssetCheckSeverity.WARN,
+            description=r["meldung"][:2000],
+            metadata={"anzahl": int(r.get("anzahl", 0)), "berichtsjahr": ergebnis.berichtsjahr or ""},
+        ))
+    return out
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(KEY, group_name=GROUP, deps=EINGABEN + MARTS, description=(
+        "Statutory delivery of the reporting year (HZE, § 42, Teil IV) as fixed-width files and DatML/RAW, "
+        "checked against the record layouts and the survey's plausibility, reconciled with the marts; "
+        "withheld on any ERROR. Recorded in audit.statistik_lieferungen."),)],
+    check_specs=CHECK_SPECS,
+    can_subset=True,
+    name="statistik_lieferung",
+)
+def statistik_lieferung(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
+    settings = RunSettings.from_env()
+    out = ausgabe_ordner(settings)
+    with writer_lock(settings.warehouse, wait_seconds=600), warehouse.get_connection() as con:
+        ensure_schema(con)
+        # decide on this run's quality results of the inputs (see ensure_run_results)
+        ensure_run_results(con, [k.path[-1] for k in EINGABEN], lauf_id=context.run.run_id,
+                           reports=settings.reports, log=context.log.info)
+        try:
+            ergebnis = erstellen(con, out, settings.year, lauf_id=context.run.run_id)
+        except KannNichtErstellen as exc:
+            ergebnis = Ergebnis(berichtsjahr=settings.year, status=NICHT_ERSTELLT, meldung=str(exc))
+        seite = render_statistik_page(con, settings.reports, berichtsjahr=ergebnis.berichtsjahr,
+                                      intern=settings.intern)
+    if ergebnis.status == "zurueckgehalten":
+        context.log.error(f"Statistik-Lieferung {ergebnis.berichtsjahr} zurückgehalten: "
+                          f"{', '.join(ergebnis.zurueckgehalten_wegen)} – {ergebnis.pruefbericht}")
+    elif ergebnis.status == NICHT_ERSTELLT:
+        context.log.info(f"Keine Statistik-Lieferung: {ergebnis.meldung}")
+    else:
+        context.log.info(ergebnis.meldung)
+    yield dg.MaterializeResult(asset_key=KEY, metadata=metadata(ergebnis, seite))
+    yield from check_results(ergebnis, set(context.selected_asset_check_keys))

@@ -1,0 +1,148 @@
+"""Great Expectations 1.x, used quietly: imported only when a check runs,
+analytics and progress bars off, nothing read from or sent to a network.
+
+One ephemeral context per suite run. Without a reports folder its stores live
+in memory; with one, the expectations and results are kept on disk (see
+kjh.quality.data_docs) so that the Data Docs show every table's newest result.
+"""
+import datetime as dt
+import os
+import shutil
+from functools import cache
+from pathlib import Path
+
+from kjh.quality import data_docs
+from kjh.quality.rules import ERROR, Bedingung, Pruefung
+
+RESULT_FORMAT = {"result_format": "COMPLETE"}
+# Results kept for the Data Docs carry at most this many unexpected values.
+_GESPEICHERTE_WERTE = 20
+
+
+@cache
+def gx():
+    """great_expectations, imported on first use (4-5 s) with analytics off."""
+    os.environ["GX_ANALYTICS_ENABLED"] = "false"  # kjh.settings.quiet_environment sets it too
+    os.environ.setdefault("GE_USAGE_STATS", "FALSE")
+    import great_expectations
+
+    return great_expectations
+
+
+def _stores(ablage: Path | None) -> dict:
+    def backend(name):
+        if ablage is None:
+            return {"class_name": "InMemoryStoreBackend"}
+        return {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(ablage / name)}
+
+    memory = {"class_name": "InMemoryStoreBackend"}
+    return {
+        "expectations_store": {"class_name": "ExpectationsStore", "store_backend": backend("expectations")},
+        "validation_results_store": {"class_name": "ValidationResultsStore", "store_backend": backend("validations")},
+        "checkpoint_store": {"class_name": "CheckpointStore", "store_backend": memory},
+        "validation_definition_store": {"class_name": "ValidationDefinitionStore", "store_backend": memory},
+    }
+
+
+class GxLauf:
+    """The GX side of one suite run."""
+
+    def __init__(self, reports: Path | None):
+        g = gx()
+        from great_expectations.data_context.types.base import DataContextConfig, ProgressBarsConfig
+
+        self.site = data_docs.site_dir(reports) if reports else None
+        self.ablage = data_docs.ablage_dir(reports) if reports else None
+        config = DataContextConfig(
+            stores=_stores(self.ablage),
+            expectations_store_name="expectations_store",
+            validation_results_store_name="validation_results_store",
+            checkpoint_store_name="checkpoint_store",
+            data_docs_sites={data_docs.SITE_NAME: data_docs.site_config(self.site)} if self.site else {},
+            analytics_enabled=False,
+            progress_bars=ProgressBarsConfig(globally=False),
+        )
+        self.context = g.get_context(project_config=config, mode="ephemeral")
+        self.datasource = self.context.data_sources.add_pandas("kjh")
+
+    def forget(self, gx_suite_prefix: str) -> None:
+        """Drop the stored suites and results of one table before its new ones are stored."""
+        if self.ablage is None:
+            return
+        for store in ("expectations", "validations"):
+            shutil.rmtree(self.ablage / store / gx_suite_prefix, ignore_errors=True)
+
+    def validate(self, suite_name: str, frame, pruefungen: list[Pruefung], argumente: dict[str, dict]):
+        """Validate one frame; returns the suite result and {pruefung name: ExpectationValidationResult}."""
+        g = gx()
+        suite = g.ExpectationSuite(name=suite_name, expectations=[_expectation(p, argumente[p.name]) for p in pruefungen])
+        suite = self.context.suites.add_or_update(suite)
+        asset = self.datasource.add_dataframe_asset(suite_name)
+        batch = asset.add_batch_definition_whole_dataframe(suite_name).get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(suite, result_format=RESULT_FORMAT)
+        return result, {r.expectation_config.meta["pruefung"]: r for r in result.results}
+
+    def store(self, suite_name: str, result, lauf_id: str) -> None:
+        """Keep the result for the Data Docs (shortened: call after evaluating it)."""
+        if self.ablage is None:
+            return
+        from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.data_context.types.resource_identifiers import (
+            ExpectationSuiteIdentifier,
+            ValidationResultIdentifier,
+        )
+
+        for r in result.results:  # the Data Docs show a few values, the warehouse keeps the counts
+            for key in ("unexpected_list", "unexpected_index_list"):
+                if isinstance(r.result.get(key), list):
+                    r.result[key] = r.result[key][:_GESPEICHERTE_WERTE]
+        run_id = RunIdentifier(run_name=lauf_id, run_time=dt.datetime.now(dt.timezone.utc))
+        result.meta["run_id"] = run_id
+        key = ValidationResultIdentifier(
+            expectation_suite_identifier=ExpectationSuiteIdentifier(name=suite_name),
+            run_id=run_id,
+            batch_identifier=suite_name.split(".")[-1],
+        )
+        self.context.validation_results_store.set(key, result)
+
+    def build_docs(self) -> Path | None:
+        if self.site is None:
+            return None
+        return data_docs.build(self.context, self.site)
+
+
+def _expectation(p: Pruefung, argumente: dict):
+    from great_expectations.expectations.metadata_types import FailureSeverity
+
+    cls = getattr(gx().expectations, p.erwartung)
+    kwargs = dict(argumente)
+    condition = _row_condition(p.bedingungen)
+    if condition is not None:
+        kwargs["row_condition"] = condition
+    return cls(
+        **kwargs,
+        severity=FailureSeverity.CRITICAL if p.schweregrad == ERROR else FailureSeverity.WARNING,
+        # GX renders `description` in the Data Docs instead of its English text.
+        description=f"{p.schweregrad} · {p.name}: {p.beschreibung}",
+        meta={"pruefung": p.name, "schweregrad": p.schweregrad},
+    )
+
+
+def _row_condition(bedingungen: tuple[Bedingung, ...]):
+    if not bedingungen:
+        return None
+    from great_expectations.expectations.row_conditions import Column
+
+    parts = []
+    for b in bedingungen:
+        col = Column(name=b.spalte)
+        parts.append({
+            "==": lambda: col == b.wert, "!=": lambda: col != b.wert, "<": lambda: col < b.wert,
+            "<=": lambda: col <= b.wert, ">": lambda: col > b.wert, ">=": lambda: col >= b.wert,
+            "in": lambda: col.is_in(b.wert), "not_in": lambda: col.is_not_in(b.wert),
+            "null": col.is_null, "not_null": col.is_not_null,
+        }[b.op]())
+    condition = parts[0]
+    for part in parts[1:]:
+        condition = condition & part
+    return condition

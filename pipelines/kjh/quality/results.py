@@ -1,0 +1,61 @@
+"""audit.pruefergebnisse: every check's result of every run, for the quality page.
+
+One row per run (lauf_id = Dagster run id) and check (pruefung, a stable
+name). Running the same check again in the same run replaces its row.
+"""
+import datetime as dt
+import json
+
+from kjh.quality.rules import Ergebnis
+
+DDL = """
+create schema if not exists audit;
+create table if not exists audit.pruefergebnisse (
+    lauf_id            varchar   not null,  -- Dagster run id
+    geprueft_am        timestamp not null,
+    pruefung           varchar   not null,  -- stable name, e.g. hilfen.hilfeart_codeliste
+    asset              varchar   not null,  -- raw/hilfen, raw/zahlungen, ...
+    dagster_check      varchar   not null,  -- the Dagster asset check carrying it
+    schweregrad        varchar   not null,  -- ERROR (blocks the statutory export) | WARN (listed only)
+    bestanden          boolean   not null,
+    fehlerhafte_zeilen bigint    not null,  -- records failing the check
+    geprueft_zeilen    bigint    not null,  -- records the check looked at
+    beispiele          json,                -- up to 5 failing records: ids, file, line, value; never personal data
+    je_sozialraum      json,                -- failing records per social space, where a record has one
+    meldung            varchar   not null,  -- German, for the clerk: what is wrong, where, what to do
+    beschreibung       varchar   not null,  -- what the check tests
+    erwartung          varchar   not null,  -- the Great Expectations expectation
+    gx_suite           varchar   not null   -- the GX suite in the Data Docs
+);
+"""
+
+_COLUMNS = ("lauf_id", "geprueft_am", "pruefung", "asset", "dagster_check", "schweregrad", "bestanden",
+            "fehlerhafte_zeilen", "geprueft_zeilen", "beispiele", "je_sozialraum", "meldung", "beschreibung",
+            "erwartung", "gx_suite")
+
+
+def ensure_table(con) -> None:
+    con.execute(DDL)
+
+
+def write(con, lauf_id: str, ergebnisse: list[Ergebnis], check_names: dict[str, str]) -> None:
+    """Replace the rows of these checks in this run; one transaction. Caller holds the writer lock."""
+    ensure_table(con)
+    now = dt.datetime.now()
+    rows = [
+        (lauf_id, now, e.pruefung, e.asset, check_names[e.schweregrad], e.schweregrad, e.bestanden,
+         e.fehlerhafte_zeilen, e.geprueft_zeilen, json.dumps(e.beispiele, ensure_ascii=False),
+         json.dumps(e.je_sozialraum, ensure_ascii=False), e.meldung, e.beschreibung, e.erwartung, e.gx_suite)
+        for e in ergebnisse
+    ]
+    con.begin()
+    try:
+        con.execute("delete from audit.pruefergebnisse where lauf_id = ? and pruefung in (select unnest(?))",
+                    [lauf_id, [e.pruefung for e in ergebnisse]])
+        if rows:
+            marks = ", ".join("?" * len(_COLUMNS))
+            con.executemany(f"insert into audit.pruefergebnisse ({', '.join(_COLUMNS)}) values ({marks})", rows)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise

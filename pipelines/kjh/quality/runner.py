@@ -1,0 +1,230 @@
+"""Runs one suite: frames from DuckDB, GX validation, one Ergebnis per check.
+
+GX decides pass or fail; its unexpected rows (pandas index labels of the
+frame) give the failing records (weighted by `_anzahl`/`_fehlerhaft` where a
+frame row stands for many records), the examples and the count per social
+space.
+"""
+import datetime as dt
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from kjh.quality.rules import (
+    ANZAHL,
+    FEHLERHAFT,
+    MAX_BEISPIELE,
+    SOZIALRAUM,
+    VERBOTENE_SPALTEN,
+    Abfrage,
+    Bedingung,
+    Ergebnis,
+    Pruefung,
+    Suite,
+)
+
+OHNE_SOZIALRAUM = "ohne Sozialraum"
+
+
+@dataclass
+class SuiteLauf:
+    suite: Suite
+    ergebnisse: list[Ergebnis] = field(default_factory=list)
+    data_docs: Path | None = None
+    sekunden: dict[str, float] = field(default_factory=dict)
+
+
+def read_frame(con, suite: Suite, teil: str) -> pd.DataFrame:
+    df = con.execute(suite.teile[teil]).df().reset_index(drop=True)
+    verboten = VERBOTENE_SPALTEN & set(df.columns)
+    if verboten:  # a programming error: frames are what examples and Data Docs show
+        raise ValueError(f"Frame {suite.art}.{teil} enthält personenbezogene Spalten: {sorted(verboten)}")
+    return df
+
+
+def read_frames(con, suite: Suite) -> dict[str, pd.DataFrame]:
+    return {teil: read_frame(con, suite, teil) for teil in suite.teile}
+
+
+def resolve_arguments(con, suite: Suite) -> dict[str, dict]:
+    """Arguments of every check with their warehouse queries answered (once per query)."""
+    answers: dict[str, list] = {}
+    out = {}
+    for p in suite.pruefungen:
+        args = {}
+        for key, value in p.argumente.items():
+            if isinstance(value, Abfrage):
+                if value.sql not in answers:
+                    answers[value.sql] = sorted(r[0] for r in con.execute(value.sql).fetchall() if r[0] is not None)
+                value = answers[value.sql]
+            args[key] = value
+        out[p.name] = args
+    return out
+
+
+def run_suites(con, suites: list[Suite], *, lauf_id: str, reports: Path | None, log=None) -> list[SuiteLauf]:
+    """Validate every frame of every suite in one GX context; build the Data Docs once.
+
+    `con` reads the warehouse; nothing is written there.
+    """
+    from kjh.quality.gx_context import GxLauf
+
+    con.execute("set enable_progress_bar = false")  # no progress bars in the run's log
+    gx_lauf = GxLauf(reports)
+    laeufe = []
+    for suite in suites:
+        lauf = SuiteLauf(suite)
+        t0 = time.perf_counter()
+        frames, kaputt = {}, {}
+        for teil in suite.teile:
+            try:
+                frames[teil] = read_frame(con, suite, teil)
+            except duckdb.Error as exc:  # a table far from its schema: the other parts still run
+                kaputt[teil] = str(exc).splitlines()[0][:300]
+        argumente = resolve_arguments(con, suite)
+        lauf.sekunden["sql"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        gx_lauf.forget(f"raw_{suite.art}")
+        for teil in suite.teile:
+            pruefungen = [p for p in suite.pruefungen if p.teil == teil]
+            if not pruefungen:
+                continue
+            name = suite.gx_suite_name(teil)
+            if teil in kaputt:
+                lauf.ergebnisse += [nicht_ausfuehrbar(suite, p, kaputt[teil], name) for p in pruefungen]
+                continue
+            frame = frames[teil]
+            result, by_name = gx_lauf.validate(name, frame, pruefungen, argumente)
+            for p in pruefungen:
+                lauf.ergebnisse.append(auswerten(suite, p, by_name[p.name], frame, name))
+            gx_lauf.store(name, result, lauf_id)
+        lauf.sekunden["gx"] = time.perf_counter() - t0
+        if log:
+            failed = sum(not e.bestanden for e in lauf.ergebnisse)
+            log(f"raw/{suite.art}: {len(lauf.ergebnisse)} Prüfungen, {failed} nicht bestanden "
+                f"(SQL {lauf.sekunden['sql']:.2f} s, GX {lauf.sekunden['gx']:.2f} s)")
+        laeufe.append(lauf)
+
+    t0 = time.perf_counter()
+    docs = gx_lauf.build_docs()
+    for lauf in laeufe:
+        lauf.data_docs = docs
+    if log and docs:
+        log(f"GX Data Docs in {time.perf_counter() - t0:.2f} s gebaut: {docs}")
+    return laeufe
+
+
+def run_suite(con, suite: Suite, *, lauf_id: str, reports: Path | None, log=None) -> SuiteLauf:
+    return run_suites(con, [suite], lauf_id=lauf_id, reports=reports, log=log)[0]
+
+
+# --- one result -------------------------------------------------------------
+
+def auswerten(suite: Suite, p: Pruefung, r, frame: pd.DataFrame, gx_suite: str) -> Ergebnis:
+    gewicht = frame[ANZAHL] if ANZAHL in frame else pd.Series(1, index=frame.index)
+    geprueft = int(gewicht[_maske(frame, p.bedingungen)].sum())
+    einheit = suite.einheiten.get(p.teil, "Zeilen")
+    e = Ergebnis(pruefung=p.name, asset=suite.asset, schweregrad=p.schweregrad, bestanden=bool(r.success),
+                 fehlerhafte_zeilen=0, geprueft_zeilen=geprueft, beschreibung=p.beschreibung,
+                 erwartung=p.erwartung, gx_suite=gx_suite)
+    fehler = _exception(r)
+    if fehler:
+        return nicht_ausfuehrbar(suite, p, fehler, gx_suite)
+    if e.bestanden:
+        e.meldung = f"In Ordnung: {zahl(geprueft)} {einheit} geprüft."
+        return e
+
+    index = [i for i in (r.result.get("unexpected_index_list") or []) if not isinstance(i, dict)]
+    rows = frame.loc[index] if index else frame.iloc[0:0]
+    fehlgewicht = rows[FEHLERHAFT] if FEHLERHAFT in frame else gewicht.loc[rows.index]
+    e.fehlerhafte_zeilen = int(fehlgewicht.sum()) if len(rows) else int(r.result.get("unexpected_count") or 0)
+    spalten = [c for c in p.beispiel_spalten if c in frame.columns]
+    e.beispiele = [{c: json_wert(row[c]) for c in spalten} for _, row in rows.head(MAX_BEISPIELE).iterrows()]
+    if SOZIALRAUM in frame and len(rows):
+        je = fehlgewicht.groupby(rows[SOZIALRAUM].fillna(OHNE_SOZIALRAUM)).sum()
+        e.je_sozialraum = {str(k): int(v) for k, v in je.sort_values(ascending=False).items() if v}
+    e.meldung = p.fehlertext.format(n=zahl(e.fehlerhafte_zeilen), geprueft=zahl(geprueft),
+                                    beispiele=beispieltext(e.beispiele) or "keine Beispiele")
+    return e
+
+
+def nicht_ausfuehrbar(suite: Suite, p: Pruefung, fehler: str, gx_suite: str) -> Ergebnis:
+    return Ergebnis(pruefung=p.name, asset=suite.asset, schweregrad=p.schweregrad, bestanden=False,
+                    fehlerhafte_zeilen=0, geprueft_zeilen=0, beschreibung=p.beschreibung, erwartung=p.erwartung,
+                    gx_suite=gx_suite,
+                    meldung=(f"Prüfung konnte nicht ausgeführt werden ({fehler}). Das Ergebnis ist unbekannt: "
+                             f"raw.{suite.art} weicht vermutlich vom Schema ab (siehe {suite.art}.spalten_und_typen); "
+                             "dem IT-Betrieb melden."))
+
+
+def _exception(r) -> str | None:
+    info = r.exception_info or {}
+    candidates = [info] if "raised_exception" in info else list(info.values())
+    for c in candidates:
+        if isinstance(c, dict) and c.get("raised_exception"):
+            return (c.get("exception_message") or "unbekannter Fehler").splitlines()[0][:300]
+    return None
+
+
+def _maske(frame: pd.DataFrame, bedingungen: tuple[Bedingung, ...]) -> pd.Series:
+    mask = pd.Series(True, index=frame.index)
+    for b in bedingungen:
+        col = frame[b.spalte]
+        mask &= {
+            "==": lambda: col == b.wert, "!=": lambda: col != b.wert, "<": lambda: col < b.wert,
+            "<=": lambda: col <= b.wert, ">": lambda: col > b.wert, ">=": lambda: col >= b.wert,
+            "in": lambda: col.isin(b.wert), "not_in": lambda: ~col.isin(b.wert),
+            "null": lambda: col.isna(), "not_null": lambda: col.notna(),
+        }[b.op]().fillna(False).astype(bool)
+    return mask
+
+
+# --- values for people ---------------------------------------------------------
+
+def json_wert(v):
+    """A frame value as JSON (dates ISO); never Decimal, NaN or pd.NA (Dagster rejects them)."""
+    if v is None or v is pd.NaT:
+        return None
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(v, pd.Timestamp):
+        return v.date().isoformat() if v == v.normalize() else v.isoformat()
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    if hasattr(v, "item"):  # numpy scalar
+        v = v.item()
+    if isinstance(v, float):
+        return int(v) if v.is_integer() else round(v, 2)
+    return v if isinstance(v, (int, str, bool)) else str(v)
+
+
+def zahl(n) -> str:
+    return f"{int(n):,}".replace(",", ".")
+
+
+def _text(key: str, v) -> str:
+    if v is None:
+        return "leer"
+    if isinstance(v, str) and len(v) == 10 and v[4] == "-" and v[7] == "-":
+        return f"{v[8:10]}.{v[5:7]}.{v[0:4]}"
+    if isinstance(v, float) and not math.isnan(v):
+        return f"{v:,.2f}".replace(",", "x").replace(".", ",").replace("x", ".")
+    return str(v)
+
+
+def beispieltext(beispiele: list[dict], hoechstens: int = 3) -> str:
+    """'hilfe_id „H-7“, hilfeart „36“ (hilfen_20261031.csv, Zeile 4)'; examples joined by '; '."""
+    teile = []
+    for b in beispiele[:hoechstens]:
+        werte = ", ".join(f"{k} „{_text(k, v)}“" for k, v in b.items() if k not in ("datei", "zeile"))
+        ort = ", ".join(x for x in (b.get("datei"), f"Zeile {b['zeile']}" if b.get("zeile") is not None else None) if x)
+        teile.append(werte + (f" ({ort})" if ort else ""))
+    return "; ".join(teile)

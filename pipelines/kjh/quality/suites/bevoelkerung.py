@@ -1,0 +1,162 @@
+"""raw.bevoelkerung: young residents per municipality, year and age group (the
+denominator of the Eckwerte), and whether every social space has them for each
+year it has bookings.
+"""
+from kjh.contract import load_contract
+from kjh.quality.rules import ERROR, SOZIALRAUM, WARN, Abfrage, Bedingung, Pruefung, Suite
+from kjh.quality.suites import common as c
+
+ART = "bevoelkerung"
+EINHEIT = "Bevölkerungszeilen"
+IDS = ("ags", "jahr", "altersgruppe", "datei", "zeile")
+
+AKTUELL_SQL = f"""
+    with {c.ZUORDNUNG_CTE}
+    select b.ags, b.jahr, b.altersgruppe, b.anzahl, b.stand_ab as exportdatum, l.datei, b.zeile,
+           (select any_value(z.sozialraum) from zuordnung z
+             where z.ags = b.ags and make_date(b.jahr, 12, 31) >= z.gueltig_ab
+               and make_date(b.jahr, 12, 31) < z.gueltig_bis) as {SOZIALRAUM}
+    from raw.bevoelkerung b
+    left join audit.lieferungen l on l.lieferung_id = b.lieferung_id
+    where b.stand_bis is null
+    order by b.ags, b.jahr, b.altersgruppe"""
+
+# Social spaces and years with bookings; the population as dbt's eckwerte_jahr
+# takes it: residents on 31.12. of the year, mapped with the mapping in force then.
+_JAHRE = f"""
+    with {c.ZUORDNUNG_CTE}, {c.HILFE_LETZTE_VERSION_CTE}, {c.BUCHUNGEN_JE_SOZIALRAUM_CTE},
+    jahre as (select sozialraum, jahr, sum(buchungen) as buchungen from buchungen_sr group by all)"""
+
+ABDECKUNG_SQL = _JAHRE + f""",
+    bev as (
+        select zu.sozialraum, b.jahr, sum(b.anzahl) as einwohner
+        from raw.bevoelkerung b
+        join zuordnung zu on zu.ags = b.ags
+            and make_date(b.jahr, 12, 31) >= zu.gueltig_ab and make_date(b.jahr, 12, 31) < zu.gueltig_bis
+        where b.stand_bis is null
+        group by all
+    )
+    select j.sozialraum, j.jahr, j.buchungen, coalesce(bev.einwohner, 0) as einwohner,
+           j.jahr in (select jahr from raw.bevoelkerung where stand_bis is null) as jahr_mit_bevoelkerung,
+           j.sozialraum as {SOZIALRAUM}
+    from jahre j left join bev using (sozialraum, jahr)
+    order by j.sozialraum, j.jahr"""
+
+GEMEINDEN_SQL = _JAHRE + f""",
+    gemeinden as (
+        select distinct zu.ags, j.jahr, zu.sozialraum
+        from jahre j
+        join zuordnung zu on zu.sozialraum = j.sozialraum
+            and make_date(j.jahr, 12, 31) >= zu.gueltig_ab and make_date(j.jahr, 12, 31) < zu.gueltig_bis
+    ),
+    bev as (
+        select ags, jahr, count(distinct altersgruppe) as altersgruppen, sum(anzahl) as einwohner
+        from raw.bevoelkerung where stand_bis is null group by all
+    )
+    select g.ags, g.jahr, g.sozialraum, coalesce(b.altersgruppen, 0) as altersgruppen,
+           coalesce(b.einwohner, 0) as einwohner,
+           g.jahr in (select jahr from raw.bevoelkerung where stand_bis is null) as jahr_mit_bevoelkerung,
+           g.sozialraum as {SOZIALRAUM}
+    from gemeinden g left join bev b using (ags, jahr)
+    order by g.ags, g.jahr"""
+
+
+def suite() -> Suite:
+    t = "aktuell"
+    altersgruppen = len(load_contract().codes("altersgruppe"))
+    p = [c.schema_pruefung(ART)]
+    p += c.pflichtfelder(ART, t, EINHEIT, IDS)
+    p += c.codelisten(ART, t, EINHEIT, IDS)
+    p += c.formate(ART, t, EINHEIT, IDS)
+    # ERROR (contract key): a municipality/year/age group twice doubles the denominator.
+    p.append(c.eindeutig(ART, t, EINHEIT, IDS))
+    p += [
+        # ERROR: a negative number of residents makes the Eckwert wrong.
+        Pruefung(
+            name="bevoelkerung.anzahl_nicht_negativ", schweregrad=ERROR, teil=t,
+            erwartung="ExpectColumnValuesToBeBetween", argumente={"column": "anzahl", "min_value": 0},
+            beschreibung="„anzahl“ ist nicht negativ.",
+            fehlertext=("{n} Bevölkerungszeilen haben eine negative Anzahl (z. B. {beispiele}). Bevölkerungsdatei "
+                        "korrigieren und neu liefern."),
+            beispiel_spalten=IDS + ("anzahl",),
+        ),
+        # WARN: a year like 2204 is a typo, but it only adds a year nobody
+        # reports on; the coverage check below catches a missing real year.
+        Pruefung(
+            name="bevoelkerung.jahr_plausibel", schweregrad=WARN, teil=t,
+            erwartung="ExpectColumnValuesToBeBetween", argumente={"column": "jahr", "min_value": 1990, "max_value": 2100},
+            beschreibung="„jahr“ liegt zwischen 1990 und 2100.",
+            fehlertext="{n} Bevölkerungszeilen haben ein unplausibles Jahr (z. B. {beispiele}): Tippfehler?",
+            beispiel_spalten=IDS,
+        ),
+        # WARN: residents of a municipality outside the mapping are counted
+        # nowhere; harmless unless the municipality belongs to the county,
+        # which the hilfen check (wohnort_in_sozialraeumen) would show.
+        Pruefung(
+            name="bevoelkerung.gemeinde_zugeordnet", schweregrad=WARN, teil=t,
+            erwartung="ExpectColumnValuesToBeInSet",
+            argumente={"column": "ags", "value_set": Abfrage("select distinct ags from raw.sozialraeume")},
+            beschreibung="Jede Gemeinde der Bevölkerungsdatei steht in der Zuordnung der Sozialräume.",
+            fehlertext=("{n} Bevölkerungszeilen gehören zu Gemeinden ohne Sozialraum (z. B. {beispiele}); sie "
+                        "zählen nirgends mit. Gemeinde in der Sozialraum-Datei nachtragen oder Zeilen entfernen."),
+            beispiel_spalten=IDS,
+        ),
+        # Population of a year is published after its 31.12.: the current
+        # year has none for months. A year without any population leaves its
+        # Eckwerte empty, which everyone sees: WARN. But a year with residents
+        # for some social spaces or municipalities and not for others makes
+        # figures silently wrong (a social space's Eckwert too high, the
+        # county's too): ERROR.
+        Pruefung(
+            name="bevoelkerung.einwohner_je_sozialraum_und_jahr", schweregrad=ERROR, teil="abdeckung",
+            erwartung="ExpectColumnValuesToBeBetween", argumente={"column": "einwohner", "min_value": 1},
+            bedingungen=(Bedingung("jahr_mit_bevoelkerung", "==", True),),
+            beschreibung=("Hat ein Jahr Einwohnerzahlen, dann für jeden Sozialraum mit Buchungen in diesem Jahr."),
+            fehlertext=("{n} Sozialraum-Jahre mit Buchungen haben keine Einwohnerzahlen, obwohl andere Sozialräume "
+                        "sie für dieses Jahr haben (z. B. {beispiele}); ihr Eckwert fehlt, der des Kreises wäre zu "
+                        "hoch. Bevölkerungsdatei ergänzen und neu liefern."),
+            beispiel_spalten=("sozialraum", "jahr", "buchungen"),
+        ),
+        Pruefung(
+            name="bevoelkerung.jede_gemeinde_je_jahr", schweregrad=ERROR, teil="gemeinden",
+            erwartung="ExpectColumnValuesToBeBetween", argumente={"column": "altersgruppen", "min_value": 1},
+            bedingungen=(Bedingung("jahr_mit_bevoelkerung", "==", True),),
+            beschreibung=("Hat ein Jahr Einwohnerzahlen, dann für jede Gemeinde eines Sozialraums mit Buchungen in "
+                          "diesem Jahr."),
+            fehlertext=("{n} Gemeinde-Jahre fehlen in der Bevölkerungsdatei (z. B. {beispiele}); der Eckwert ihres "
+                        "Sozialraums wäre zu hoch. Bevölkerungsdatei ergänzen und neu liefern."),
+            beispiel_spalten=("ags", "jahr", "sozialraum"),
+        ),
+        Pruefung(
+            name="bevoelkerung.je_buchungsjahr", schweregrad=WARN, teil="abdeckung",
+            erwartung="ExpectColumnValuesToBeInSet", argumente={"column": "jahr_mit_bevoelkerung", "value_set": [True]},
+            beschreibung="Für jedes Jahr mit Buchungen gibt es Einwohnerzahlen.",
+            fehlertext=("{n} Sozialraum-Jahre mit Buchungen fallen in Jahre ganz ohne Einwohnerzahlen (z. B. "
+                        "{beispiele}); deren Eckwerte bleiben leer. Bevölkerungsdatei ergänzen, sobald die Zahlen "
+                        "vorliegen."),
+            beispiel_spalten=("sozialraum", "jahr", "buchungen"),
+        ),
+        # WARN: a missing age group may be a true zero that the office left out.
+        Pruefung(
+            name="bevoelkerung.alle_altersgruppen", schweregrad=WARN, teil="gemeinden",
+            erwartung="ExpectColumnValuesToBeBetween",
+            argumente={"column": "altersgruppen", "min_value": altersgruppen, "max_value": altersgruppen},
+            bedingungen=(Bedingung("altersgruppen", ">", 0),),  # a municipality missing altogether: above
+            beschreibung=f"Jede Gemeinde hat je Jahr alle {altersgruppen} Altersgruppen.",
+            fehlertext=("{n} Gemeinde-Jahre haben nicht alle Altersgruppen (z. B. {beispiele}). Fehlende Gruppen "
+                        "(auch mit Anzahl 0) in der Bevölkerungsdatei ergänzen."),
+            beispiel_spalten=("ags", "jahr", "altersgruppen"),
+        ),
+    ]
+    p.append(c.einbruch(ART, EINHEIT))
+    return Suite(
+        art=ART,
+        teile={"schema": c.schema_sql(ART), t: AKTUELL_SQL, "abdeckung": ABDECKUNG_SQL, "gemeinden": GEMEINDEN_SQL,
+               "lieferungen": c.lieferungen_sql(ART)},
+        einheiten={"schema": "Spalten", t: "Bevölkerungszeilen (aktueller Stand)",
+                   "abdeckung": "Sozialraum-Jahre mit Buchungen", "gemeinden": "Gemeinde-Jahre mit Buchungen",
+                   "lieferungen": "Bevölkerungszeilen"},
+        pruefungen=tuple(p),
+        abhaengig_von=("sozialraeume", "hilfen", "zahlungen"),
+        beschreibung="Bevölkerung (Nenner der Eckwerte): Vertrag und Abdeckung jedes Sozialraums je Buchungsjahr.",
+    )

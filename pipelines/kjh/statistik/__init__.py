@@ -1,0 +1,42 @@
+"""Statutory state statistics (§§ 98–103 SGB VIII): the HZE, § 42 (VSM) and Teil IV deliveries.
+
+Made from the warehouse's raw history, checked against versioned record
+layouts (sources/statistik/layouts/) and the survey's plausibility rules,
+reconciled with the marts, recorded in audit.statistik_lieferungen and
+reproducible byte for byte. Entry points:
+
+    erstellen(con, out, berichtsjahr)        a new delivery (or withheld, with the reasons)
+    reproduzieren(con, id, out)              a recorded delivery again, byte for byte
+    render_statistik_page(warehouse, dir)    the reviewer's summary page <dir>/statistik.html
+    statistik_tabellen(con, ...)             its tables as DataFrames (small cells suppressed)
+    summary_lines(result)                    lines for the `kjh run` summary
+    vermerke_blockierte_lieferung(result)    records a delivery Dagster did not build (blocked upstream)
+"""
+import os
+from pathlib import Path
+
+ENV_STATISTIK = "KJH_STATISTIK"
+
+
+def ausgabe_ordner(settings=None) -> Path:
+    """Where `kjh run` writes deliveries: $KJH_STATISTIK, else <warehouse folder>/statistik.
+
+    Not the reports folder: the delivery files are individual records (with
+    Geburtsmonat/-jahr) and must not land on a published report site.
+    """
+    if os.environ.get(ENV_STATISTIK):
+        return Path(os.environ[ENV_STATISTIK]).resolve()
+    if settings is None:
+        from kjh.settings import RunSettings
+
+        settings = RunSettings.from_env()
+    return Path(settings.warehouse).resolve().parent / "statistik"
+
+
+from kjh.statistik.ergebnis import summary_lines, vermerke_blockierte_lieferung  # noqa: E402
+from kjh.statistik.lieferung import Ergebnis, KannNichtErstellen, erstellen, reproduzieren  # noqa: E402
+from kjh.statistik.zusammenfassung import render_statistik_page, statistik_tabellen  # noqa: E402
+
+__all__ = ["ENV_STATISTIK", "Ergebnis", "KannNichtErstellen", "ausgabe_ordner", "erstellen",
+           "render_statistik_page", "reproduzieren", "statistik_tabellen", "summary_lines",
+           "vermerke_blockierte_lieferung"]

@@ -1,0 +1,383 @@
+"""Plausibility before delivery: the survey's own checks, the quality results
+on the inputs, and the reconciliation with the marts. Any ERROR withholds
+the delivery; every check has a stable name (also the Dagster check name).
+
+How the records relate to the marts (checked by `abgleich_fallzahlen`):
+
+* HZE, per hilfeart with an Art-der-Hilfe code: records running on 31.12. +
+  records ended = fallzahlen_jahr laufend_31_12 + beendet (Kreis gesamt, the
+  sum over all social spaces). For every hilfeart but SPFH (31) running and
+  ended also agree one by one. SPFH: the helps of one family (same case
+  file, same beginn) are one record, so
+      laufend_31_12 + beendet = SPFH records + zusammengefasst,
+  zusammengefasst = per family record, the family's helps counted by the mart
+  in the year minus one. A family record runs while any of its helps runs.
+* § 19 (no Art-der-Hilfe code): not part of the HZE survey; counted by the
+  mart, reported nowhere (listed with 0 records).
+* § 42: VSM records = fallzahlen_jahr beendet; the mart's laufend_31_12 are
+  reported in the year the measure ends.
+* Teil IV (checked by `abgleich_ausgaben`): the sums over positions = ausgaben_jahr
+  per Teilplan and in total, to the cent: Ausgaben = ausgaben_eur, Kostenbeiträge
+  + Erstattungen = einnahmen_eur (summed over social spaces).
+"""
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from kjh.statistik.eingaben import Eingaben
+from kjh.statistik.layout import Pruefergebnis
+from kjh.statistik.saetze import INOBHUTNAHME, SPFH, Saetze
+
+ERROR = "ERROR"
+WARN = "WARN"
+QUALITAET_ASSETS = ("raw/hilfen", "raw/traeger", "raw/zahlungen")
+MAX_BEISPIELE = 5
+
+
+@dataclass(frozen=True)
+class Pruefdefinition:
+    name: str
+    schweregrad: str
+    beschreibung: str
+
+
+PRUEFUNGEN = (
+    Pruefdefinition("eingaben_qualitaet", ERROR,
+                    "Die ERROR-Prüfungen der Qualitätssuiten für raw/hilfen, raw/traeger und raw/zahlungen sind im "
+                    "Lauf bestanden (audit.pruefergebnisse)."),
+    Pruefdefinition("eingaben_vollstaendig", ERROR,
+                    "Die Buchungen reichen bis zum Ende des Berichtsjahres (Stand des neuesten zahlungen-Exports "
+                    "mindestens 31.12.)."),
+    Pruefdefinition("hze_satzbeschreibung", ERROR,
+                    "Jeder HZE-Satz passt zur Satzbeschreibung: Pflichtfelder, Typen, Längen, Schlüssel und Codelisten."),
+    Pruefdefinition("vsm_satzbeschreibung", ERROR,
+                    "Jeder § 42-Satz (VSM) passt zur Satzbeschreibung: Pflichtfelder, Typen, Längen, Schlüssel und "
+                    "Codelisten."),
+    Pruefdefinition("teil4_satzbeschreibung", ERROR,
+                    "Jede Teil-IV-Position passt zur Satzbeschreibung (jede Buchung hat eine bekannte Hilfeart)."),
+    Pruefdefinition("laufende_hilfe_ohne_ende", ERROR,
+                    "Eine am 31.12. andauernde Hilfe trägt weder Ende noch Beendigungsgrund; eine beendete Hilfe "
+                    "trägt beides; jede gemeldete Inobhutnahme ist beendet."),
+    Pruefdefinition("kein_satz_doppelt", ERROR,
+                    "Kein Satz doppelt: kein junger Mensch mit derselben Art der Hilfe und demselben Beginn zweimal "
+                    "(HZE), keine Inobhutnahme mit demselben Beginn zweimal (VSM), jede Position einmal (Teil IV)."),
+    Pruefdefinition("daten_im_berichtsjahr", ERROR,
+                    "Die Daten jedes Satzes passen zum Berichtsjahr: Beginn spätestens 31.12., ein Ende im "
+                    "Berichtsjahr und nicht vor dem Beginn, Geburt (Monat/Jahr) nicht nach dem Beginn."),
+    Pruefdefinition("abgleich_fallzahlen", ERROR,
+                    "Sätze je Hilfeart = marts.fallzahlen_jahr (laufend am 31.12. + beendet, Kreis gesamt); SPFH: "
+                    "je Familie ein Satz, § 42: die beendeten."),
+    Pruefdefinition("abgleich_ausgaben", ERROR,
+                    "Teil IV = marts.ausgaben_jahr auf den Cent: Ausgaben und Einnahmen je Teilplan und gesamt."),
+    Pruefdefinition("qualitaet_aktuell", WARN,
+                    "Die Qualitätsprüfungen liefen nach dem Laden der neuesten Eingabe (sonst sind ihre Ergebnisse "
+                    "nicht die der gelieferten Daten)."),
+    Pruefdefinition("merkmale_vollstaendig", WARN,
+                    "Optionale Merkmale sind angegeben: Ort der Durchführung (HZE EF5)."),
+)
+DEFINITION = {p.name: p for p in PRUEFUNGEN}
+
+
+@dataclass
+class Ergebnis:
+    name: str
+    bestanden: bool
+    meldung: str
+    anzahl: int = 0
+    details: list = field(default_factory=list)
+
+    @property
+    def schweregrad(self) -> str:
+        return DEFINITION[self.name].schweregrad
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "schweregrad": self.schweregrad, "bestanden": self.bestanden,
+                "meldung": self.meldung, "anzahl": int(self.anzahl), "details": self.details}
+
+
+def _n(n: int, one: str, many: str) -> str:
+    return f"{n:,}".replace(",", ".") + " " + (one if n == 1 else many)
+
+
+# ------------------------------------------------------------------ quality
+def qualitaet_lauf(con, lauf_id: str | None) -> dict:
+    """The quality run whose results count: this run's, else the latest one on the inputs' tables."""
+    try:
+        if lauf_id:
+            rows = con.execute(
+                "select lauf_id, max(geprueft_am) from audit.pruefergebnisse where lauf_id = ? and list_contains(?, asset) "
+                "group by lauf_id", [lauf_id, list(QUALITAET_ASSETS)]).fetchall()
+            if rows:
+                return {"lauf_id": rows[0][0], "geprueft_am": rows[0][1].isoformat(timespec="seconds")}
+        rows = con.execute(
+            "select lauf_id, max(geprueft_am) as t from audit.pruefergebnisse where list_contains(?, asset) "
+            "group by lauf_id order by t desc limit 1", [list(QUALITAET_ASSETS)]).fetchall()
+    except duckdb.CatalogException:
+        return {}
+    return {"lauf_id": rows[0][0], "geprueft_am": rows[0][1].isoformat(timespec="seconds")} if rows else {}
+
+
+def pruefe_qualitaet(con, eingaben: Eingaben) -> list[Ergebnis]:
+    lauf = eingaben.qualitaet
+    if not lauf:
+        return [
+            Ergebnis("eingaben_qualitaet", True, "Keine Ergebnisse der Qualitätsprüfungen im Warehouse "
+                     "(audit.pruefergebnisse): nicht geprüft."),
+            Ergebnis("qualitaet_aktuell", False, "Die Qualitätsprüfungen sind für diese Eingaben nicht gelaufen: "
+                     "kjh run ausführen, damit sie vor der Lieferung prüfen."),
+        ]
+    failed = con.execute(
+        """select pruefung, fehlerhafte_zeilen, meldung from audit.pruefergebnisse
+           where lauf_id = ? and list_contains(?, asset) and schweregrad = 'ERROR' and not bestanden order by pruefung""",
+        [lauf["lauf_id"], list(QUALITAET_ASSETS)]).fetchall()
+    details = [{"pruefung": r[0], "fehlerhafte_zeilen": int(r[1]), "meldung": r[2]} for r in failed]
+    if failed:
+        q = Ergebnis("eingaben_qualitaet", False,
+                     "Nicht bestandene ERROR-Prüfungen der Eingaben: " + ", ".join(r[0] for r in failed) + ".",
+                     anzahl=len(failed), details=details)
+    else:
+        q = Ergebnis("eingaben_qualitaet", True, f"Alle ERROR-Prüfungen der Eingaben bestanden (Lauf vom "
+                     f"{_dt(lauf['geprueft_am'])}).")
+    geladen = con.execute("select max(geladen_am) from audit.lieferungen where list_contains(?, lieferung_id)",
+                          [[x["lieferung_id"] for x in eingaben.lieferungen]]).fetchall()[0][0]
+    geprueft = dt.datetime.fromisoformat(lauf["geprueft_am"])
+    if geladen is not None and geprueft < geladen.replace(microsecond=0):
+        a = Ergebnis("qualitaet_aktuell", False, f"Die letzten Qualitätsprüfungen ({_dt(lauf['geprueft_am'])}) sind "
+                     f"älter als die neueste Eingabe (geladen {geladen:%d.%m.%Y %H:%M}): kjh run ausführen.")
+    else:
+        a = Ergebnis("qualitaet_aktuell", True, "Die Qualitätsprüfungen liefen auf dem Stand der Eingaben.")
+    return [q, a]
+
+
+def _dt(iso: str) -> str:
+    return dt.datetime.fromisoformat(iso).strftime("%d.%m.%Y %H:%M")
+
+
+# ------------------------------------------------------------------ survey
+def pruefe_vollstaendig(eingaben: Eingaben) -> Ergebnis:
+    ende = dt.date(eingaben.berichtsjahr, 12, 31)
+    if eingaben.stand_zahlungen is None:
+        return Ergebnis("eingaben_vollstaendig", False, "Keine zahlungen-Lieferung: Teil IV ist leer.")
+    if eingaben.stand_zahlungen < ende:
+        return Ergebnis("eingaben_vollstaendig", False,
+                        f"Die neueste zahlungen-Lieferung hat den Stand {eingaben.stand_zahlungen:%d.%m.%Y}: Buchungen "
+                        f"bis zum 31.12.{eingaben.berichtsjahr} fehlen noch, Teil IV wäre unvollständig.")
+    return Ergebnis("eingaben_vollstaendig", True, f"Buchungen bis Stand {eingaben.stand_zahlungen:%d.%m.%Y}.")
+
+
+def pruefe_satzbeschreibung(name: str, erhebung: str, ergebnis: Pruefergebnis, saetze: int) -> Ergebnis:
+    if ergebnis.fehlerfrei:
+        return Ergebnis(name, True, f"{erhebung}: {_n(saetze, 'Satz', 'Sätze')} passen zur Satzbeschreibung.")
+    teile = [f"{f.feld} {f.bezeichnung}: {f.grund} ({_n(f.anzahl, 'Satz', 'Sätze')})" for f in ergebnis.fehler[:8]]
+    return Ergebnis(name, False, f"{erhebung}: " + "; ".join(teile) + (" …" if len(ergebnis.fehler) > 8 else ""),
+                    anzahl=ergebnis.fehlerhafte_saetze, details=[f.as_dict() for f in ergebnis.fehler])
+
+
+def _beispiele(df: pd.DataFrame, mask) -> list:
+    return [int(x) for x in df.loc[mask, "lfd_nr"].head(MAX_BEISPIELE)]
+
+
+def pruefe_laufend_ohne_ende(s: Saetze) -> Ergebnis:
+    h, v = s.hze, s.vsm
+    if h.empty:
+        bad_h = pd.Series([], dtype=bool)
+    else:
+        laufend_mit_ende = h["laufend"] & (h["ende"].notna() | h["beendigungsgrund"].notna())
+        beendet_ohne = ~h["laufend"] & (h["ende_monat"].isna() | h["ende_jahr"].isna() | h["beendigungsgrund"].isna())
+        bad_h = laufend_mit_ende | beendet_ohne
+    bad_v = v["ende"].isna() if not v.empty else pd.Series([], dtype=bool)
+    n = int(bad_h.sum()) + int(bad_v.sum())
+    if not n:
+        return Ergebnis("laufende_hilfe_ohne_ende", True,
+                        "Andauernde Hilfen ohne Ende, beendete mit Ende und Beendigungsgrund, alle § 42-Sätze beendet.")
+    details = []
+    if bad_h.any():
+        details.append({"erhebung": "HZE", "anzahl": int(bad_h.sum()), "lfd_nr": _beispiele(h, bad_h)})
+    if bad_v.any():
+        details.append({"erhebung": "VSM", "anzahl": int(bad_v.sum()), "lfd_nr": _beispiele(v, bad_v)})
+    return Ergebnis("laufende_hilfe_ohne_ende", False,
+                    f"{_n(n, 'Satz widerspricht', 'Sätze widersprechen')} der Regel: andauernd ohne Ende, beendet mit "
+                    "Ende und Beendigungsgrund.", anzahl=n, details=details)
+
+
+def pruefe_doppelt(s: Saetze, teil4_saetze: pd.DataFrame) -> Ergebnis:
+    details = []
+    for erhebung, df in (("HZE", s.hze), ("VSM", s.vsm)):
+        if df.empty:
+            continue
+        mask = df["doppelt"].astype(bool) | df["lfd_nr"].duplicated(keep=False)
+        if mask.any():
+            details.append({"erhebung": erhebung, "anzahl": int(mask.sum()), "lfd_nr": _beispiele(df, mask)})
+    if not teil4_saetze.empty:
+        mask = teil4_saetze.duplicated(["position", "paragraph_41"], keep=False)
+        if mask.any():
+            details.append({"erhebung": "TEIL4", "anzahl": int(mask.sum()), "lfd_nr": _beispiele(teil4_saetze, mask)})
+    if not details:
+        return Ergebnis("kein_satz_doppelt", True, "Kein Satz doppelt.")
+    n = sum(d["anzahl"] for d in details)
+    text = "; ".join(f"{d['erhebung']}: {_n(d['anzahl'], 'Satz', 'Sätze')} doppelt (lfd. Nr. "
+                     f"{', '.join(map(str, d['lfd_nr']))})" for d in details)
+    return Ergebnis("kein_satz_doppelt", False, text + ". Dieselbe Hilfe ist im Fachverfahren mehrfach erfasst: "
+                    "Doppelerfassung zusammenführen und neu exportieren.", anzahl=n, details=details)
+
+
+def pruefe_daten(s: Saetze, jahr: int) -> Ergebnis:
+    details = []
+    von, bis = pd.Timestamp(jahr, 1, 1), pd.Timestamp(jahr, 12, 31)
+    h = s.hze
+    if not h.empty:
+        beginn = pd.to_datetime(h["beginn"])
+        ende = pd.to_datetime(h["ende"])
+        geburt = h["geburtsjahr"].astype("Int64") * 12 + h["geburtsmonat"].astype("Int64")
+        begonnen = h["beginn_jahr"].astype("Int64") * 12 + h["beginn_monat"].astype("Int64")
+        checks = {
+            "Beginn nach dem 31.12.": beginn > bis,
+            "Ende außerhalb des Berichtsjahres": ende.notna() & ((ende < von) | (ende > bis)),
+            "Ende vor Beginn": ende.notna() & (ende < beginn),
+            "Geburt nach dem Beginn": (geburt > begonnen).fillna(False).astype(bool),
+        }
+        for grund, mask in checks.items():
+            if mask.any():
+                details.append({"erhebung": "HZE", "grund": grund, "anzahl": int(mask.sum()), "lfd_nr": _beispiele(h, mask)})
+    v = s.vsm
+    if not v.empty:
+        beginn, ende = pd.to_datetime(v["beginn"]), pd.to_datetime(v["ende"])
+        checks = {
+            "Ende außerhalb des Berichtsjahres": (ende < von) | (ende > bis),
+            "Ende vor Beginn": ende < beginn,
+        }
+        for grund, mask in checks.items():
+            if mask.any():
+                details.append({"erhebung": "VSM", "grund": grund, "anzahl": int(mask.sum()), "lfd_nr": _beispiele(v, mask)})
+    if not details:
+        return Ergebnis("daten_im_berichtsjahr", True, f"Alle Daten passen zum Berichtsjahr {jahr}.")
+    n = sum(d["anzahl"] for d in details)
+    text = "; ".join(f"{d['erhebung']} {d['grund']}: {_n(d['anzahl'], 'Satz', 'Sätze')} (lfd. Nr. "
+                     f"{', '.join(map(str, d['lfd_nr']))})" for d in details)
+    return Ergebnis("daten_im_berichtsjahr", False, text + ".", anzahl=n, details=details)
+
+
+def pruefe_merkmale(s: Saetze) -> Ergebnis:
+    h = s.hze
+    n = int(h["ort_der_durchfuehrung"].isna().sum()) if not h.empty else 0
+    if not n:
+        return Ergebnis("merkmale_vollstaendig", True, "Alle HZE-Sätze tragen einen Ort der Durchführung.")
+    return Ergebnis("merkmale_vollstaendig", False,
+                    f"{_n(n, 'HZE-Satz', 'HZE-Sätze')} ohne Ort der Durchführung (EF5 leer): im Export leer, d. h. "
+                    "„üblicher Ort“ – kjh erfindet keinen. Im Fachverfahren nachtragen.",
+                    anzahl=n, details=[{"lfd_nr": _beispiele(h, h["ort_der_durchfuehrung"].isna())}])
+
+
+# ------------------------------------------------------------ reconciliation
+def _marts_stand(con) -> dt.date | None:
+    try:
+        rows = con.execute("select stand_hilfen from intermediate.int_berichtsstand").fetchall()
+    except duckdb.CatalogException:
+        return None
+    return rows[0][0] if rows else None
+
+
+def abgleich_fallzahlen(con, eingaben: Eingaben, s: Saetze) -> tuple[Ergebnis, list[dict]]:
+    jahr = eingaben.berichtsjahr
+    try:
+        mart = con.execute("""select hilfeart, sum(laufend_31_12)::bigint, sum(beendet)::bigint
+                              from marts.fallzahlen_jahr where jahr = ? group by hilfeart""", [jahr]).fetchall()
+        jahre = con.execute("select min(jahr), max(jahr) from marts.fallzahlen_jahr").fetchall()[0]
+    except duckdb.CatalogException:
+        return Ergebnis("abgleich_fallzahlen", False, "marts.fallzahlen_jahr fehlt: erst die Marts bauen (kjh run)."), []
+    marts = {r[0]: (int(r[1]), int(r[2])) for r in mart}
+    codes = eingaben.hilfeart_statistik_code
+    h = s.hze
+    zeilen = []
+    for hilfeart in sorted(set(codes) | set(marts), key=_hilfeart_key):
+        m_l, m_b = marts.get(hilfeart, (0, 0))
+        code = codes.get(hilfeart)
+        if hilfeart == INOBHUTNAHME:
+            r_l, r_b, zus = 0, len(s.vsm), 0
+            erhebung, ok = "VSM", r_b == m_b
+            hinweis = f"{m_l} am 31.12. andauernde werden im Jahr ihres Endes gemeldet" if m_l else ""
+        elif code is None:
+            r_l = r_b = zus = 0
+            erhebung, ok, hinweis = "–", True, "nicht Gegenstand der HZE (kein Schlüssel Art der Hilfe)"
+        else:
+            mine = h[h["hilfeart"] == hilfeart] if not h.empty else h
+            r_l, r_b = int(mine["laufend"].sum()), int(mine["beendet"].sum())
+            zus = int((mine["hilfen_gezaehlt"].astype(int) - 1).sum())
+            ok = (m_l + m_b == r_l + r_b + zus) and (hilfeart == SPFH or (r_l == m_l and r_b == m_b))
+            erhebung = "HZE"
+            hinweis = f"{zus} Hilfen in Familien-Sätzen zusammengefasst" if zus else ""
+        if not (m_l or m_b or r_l or r_b):
+            continue
+        zeilen.append({"hilfeart": hilfeart, "art_der_hilfe": code, "erhebung": erhebung, "marts_laufend": m_l,
+                       "marts_beendet": m_b, "saetze_laufend": r_l, "saetze_beendet": r_b,
+                       "zusammengefasst": zus, "stimmt": ok, "hinweis": hinweis})
+    falsch = [z for z in zeilen if not z["stimmt"]]
+    if jahre[0] is None or not (jahre[0] <= jahr <= jahre[1]):
+        return Ergebnis("abgleich_fallzahlen", False,
+                        f"marts.fallzahlen_jahr enthält das Jahr {jahr} nicht (Jahre {jahre[0]}–{jahre[1]}); für "
+                        "frühere Jahre die dbt-Variable erstes_berichtsjahr setzen und die Marts neu bauen."), zeilen
+    if falsch:
+        stand = _marts_stand(con)
+        hint = (f" Die Marts stehen auf dem Hilfen-Stand {stand:%d.%m.%Y}, die Lieferung auf "
+                f"{eingaben.stand_hilfen:%d.%m.%Y}: Marts neu bauen (kjh run)."
+                if stand is not None and stand != eingaben.stand_hilfen else "")
+        return Ergebnis("abgleich_fallzahlen", False,
+                        "Sätze weichen von marts.fallzahlen_jahr ab bei Hilfeart "
+                        + ", ".join(z["hilfeart"] for z in falsch) + "." + hint, anzahl=len(falsch), details=falsch), zeilen
+    gesamt = sum(z["saetze_laufend"] + z["saetze_beendet"] for z in zeilen)
+    return Ergebnis("abgleich_fallzahlen", True,
+                    f"{_n(gesamt, 'Satz stimmt', 'Sätze stimmen')} mit marts.fallzahlen_jahr {jahr} überein "
+                    "(je Hilfeart, SPFH je Familie, § 42 beendete)."), zeilen
+
+
+def _hilfeart_key(h: str):
+    head = "".join(c for c in h if c.isdigit() or c == ".")
+    try:
+        return (float(head), h)
+    except ValueError:
+        return (9999.0, h)
+
+
+def abgleich_ausgaben(con, eingaben: Eingaben, s: Saetze) -> tuple[Ergebnis, list[dict]]:
+    jahr = eingaben.berichtsjahr
+    try:
+        mart = con.execute("""select teilplan, cast(sum(ausgaben_eur) * 100 as bigint),
+                                     cast(sum(einnahmen_eur) * 100 as bigint)
+                              from marts.ausgaben_jahr where haushaltsjahr = ? group by teilplan""", [jahr]).fetchall()
+    except duckdb.CatalogException:
+        return Ergebnis("abgleich_ausgaben", False, "marts.ausgaben_jahr fehlt: erst die Marts bauen (kjh run)."), []
+    marts = {r[0]: (int(r[1]), int(r[2])) for r in mart}
+    t = s.teil4
+    mine = {}
+    if not t.empty:
+        g = t.groupby("teilplan")[["ausgaben_cent", "einnahmen_cent"]].sum()
+        mine = {tp: (int(r.ausgaben_cent), int(r.einnahmen_cent)) for tp, r in g.iterrows()}
+    zeilen = []
+    for tp in sorted(set(marts) | set(mine)):
+        ma, me = marts.get(tp, (0, 0))
+        ta, te = mine.get(tp, (0, 0))
+        zeilen.append({"teilplan": tp, "marts_ausgaben_cent": ma, "teil4_ausgaben_cent": ta,
+                       "marts_einnahmen_cent": me, "teil4_einnahmen_cent": te, "stimmt": ma == ta and me == te})
+    summe = {k: sum(z[k] for z in zeilen) for k in ("marts_ausgaben_cent", "teil4_ausgaben_cent",
+                                                     "marts_einnahmen_cent", "teil4_einnahmen_cent")}
+    summe_ok = (summe["marts_ausgaben_cent"] == summe["teil4_ausgaben_cent"]
+                and summe["marts_einnahmen_cent"] == summe["teil4_einnahmen_cent"])
+    zeilen.append({"teilplan": "gesamt", **summe, "stimmt": summe_ok})
+    falsch = [z for z in zeilen if not z["stimmt"]]
+    if falsch:
+        return Ergebnis("abgleich_ausgaben", False,
+                        "Teil IV weicht von marts.ausgaben_jahr ab: " + ", ".join(
+                            f"Teilplan {z['teilplan']} (Ausgaben {_eur(z['teil4_ausgaben_cent'] - z['marts_ausgaben_cent'])}"
+                            f", Einnahmen {_eur(z['teil4_einnahmen_cent'] - z['marts_einnahmen_cent'])})" for z in falsch)
+                        + ". Marts neu bauen (kjh run) oder Abweichung klären.", anzahl=len(falsch), details=falsch), zeilen
+    return Ergebnis("abgleich_ausgaben", True,
+                    f"Teil IV stimmt mit marts.ausgaben_jahr {jahr} auf den Cent überein: Ausgaben "
+                    f"{_eur(summe['teil4_ausgaben_cent'])}, Einnahmen {_eur(summe['teil4_einnahmen_cent'])}."), zeilen
+
+
+def _eur(cent: int) -> str:
+    sign = "−" if cent < 0 else ""
+    e, c = divmod(abs(int(cent)), 100)
+    return f"{sign}{e:,}".replace(",", ".") + f",{c:02d} €"

@@ -1,0 +1,9 @@
+-- Teil IV for the reviewer's page: helps with a booking in the year per position.
+select
+    hilfen.hilfeart as position,
+    count(distinct zahlungen.hilfe_id) as hilfen
+from {{ ref('stg_raw__zahlungen') }} as zahlungen
+inner join {{ ref('int_hilfen_episoden') }} as hilfen
+    on zahlungen.hilfe_id = hilfen.hilfe_id
+where year(zahlungen.buchungsdatum) = {{ berichtsjahr }}
+group by hilfen.hilfeart

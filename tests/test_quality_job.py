@@ -1,0 +1,84 @@
+"""The quality checks inside the real pipeline job (kjh_pipeline): an ERROR withholds
+the statutory export while marts and reports are still built, a WARN blocks
+nothing, every result is in the event log with its metadata and in
+audit.pruefergebnisse."""
+import dagster as dg
+import pytest
+
+from kjh.defs.quality import BLOCKING_CHECKS, ERROR_CHECK, WARN_CHECK
+from tests.quality_data import befund, write_clean_office
+from kjh.quality.rules import ERROR
+from tests.test_quality_checks import ALLE, alle_eingebrochen, zahlungen_fehler
+
+
+@pytest.fixture(scope="module")
+def pipeline_defs():
+    """kjh.definitions, with the quality area merged in if the lead has not done so yet."""
+    import kjh.definitions
+    from kjh.defs import quality
+
+    defs = kjh.definitions.defs
+    if BLOCKING_CHECKS[0] not in defs.resolve_asset_graph().asset_check_keys:
+        defs = dg.Definitions.merge(defs, quality.defs())
+    return defs
+
+
+def _run(pipeline_defs, folder, tmp_path, monkeypatch):
+    wh, reports = tmp_path / "wh.duckdb", tmp_path / "berichte"
+    monkeypatch.setenv("KJH_SOURCES", str(folder))
+    monkeypatch.setenv("KJH_WAREHOUSE", str(wh))
+    monkeypatch.setenv("KJH_REPORTS", str(reports))
+    result = pipeline_defs.resolve_job_def("kjh_pipeline").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    return result, wh, reports
+
+
+def _evaluations(result) -> dict[tuple[str, str], object]:
+    return {(e.asset_key.to_user_string(), e.check_name): e
+            for e in result.get_asset_check_evaluations() if e.check_name in (ERROR_CHECK, WARN_CHECK)}
+
+
+def _materialized(result) -> set[str]:
+    return {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+
+
+def test_error_in_bookings_is_reported_and_marts_are_still_built(pipeline_defs, tmp_path, monkeypatch):
+    folder = write_clean_office(tmp_path / "exporte")
+    expected = zahlungen_fehler(folder)
+
+    result, wh, _ = _run(pipeline_defs, folder, tmp_path, monkeypatch)
+
+    checks = _evaluations(result)
+    assert len(checks) == 12  # every table's checks ran
+    error = checks[("raw/zahlungen", ERROR_CHECK)]
+    assert not error.passed and error.severity == dg.AssetCheckSeverity.ERROR
+    assert error.metadata["nicht_bestanden"].value == len([n for n in expected if ALLE[n].schweregrad == ERROR])
+    assert "zahlungen.hilfe_bekannt" in error.metadata["beispiele"].value
+    assert "H-77" in error.metadata["meldungen"].value
+    warn = checks[("raw/zahlungen", WARN_CHECK)]
+    assert not warn.passed and warn.severity == dg.AssetCheckSeverity.WARN
+    assert all(e.passed for (asset, _), e in checks.items() if asset != "raw/zahlungen")
+    # the ERROR stops the statutory export only (kjh.defs.statistik); the marts are built
+    assert {"raw/zahlungen", "raw/hilfen"} <= _materialized(result)
+    assert "marts/ausgaben_jahr" in _materialized(result)
+    failures = [e.event_specific_data.error for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert all(f.cls_name == "DagsterAssetCheckFailedError" for f in failures), [f.message for f in failures]
+    # the same results, per expectation, for the quality page
+    rows = befund(result, wh).zeilen
+    assert rows["zahlungen.hilfe_bekannt"]["fehlerhafte_zeilen"] == 1
+    assert {r["dagster_check"] for r in rows.values()} == {ERROR_CHECK, WARN_CHECK}
+
+
+def test_warnings_block_nothing(pipeline_defs, tmp_path, monkeypatch):
+    folder = write_clean_office(tmp_path / "exporte")
+    expected = alle_eingebrochen(folder)
+
+    result, wh, reports = _run(pipeline_defs, folder, tmp_path, monkeypatch)
+
+    assert result.success
+    checks = _evaluations(result)
+    for (asset, name), e in checks.items():
+        assert e.passed == (name == ERROR_CHECK), (asset, name)
+    assert any(k.startswith("marts/") for k in _materialized(result))  # dbt ran
+    assert befund(result, wh).nicht_bestanden == set(expected)
+    assert (reports / "qualitaet" / "gx" / "index.html").is_file()
