@@ -4,7 +4,7 @@
 """
 import dagster as dg
 
-from kjh.defs import ingestion, orchestration, quality, statistik, transform
+from kjh.defs import ingestion, orchestration, quality, reports, statistik, transform
 from kjh.defs.resources import warehouse_resource
 from kjh.settings import quiet_environment
 
@@ -15,6 +15,7 @@ defs = dg.Definitions.merge(
     quality.defs(),
     transform.defs(),
     statistik.defs(),
+    reports.defs(),
     orchestration.defs(),
     dg.Definitions(resources={"warehouse": warehouse_resource()}),
 )

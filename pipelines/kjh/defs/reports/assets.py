@@ -1,0 +1,71 @@
+"""The two report assets. Rendering lives in kjh_reports (site.schreibe, excel.schreibe);
+these only read the run settings, open the warehouse and report metadata:
+counts, paths and flags, never a figure about a person.
+
+The warehouse is opened read-only with the resource's path: reports run after
+every writer of the job (they depend on the marts), and DuckDB allows readers
+only once the single writer is done.
+"""
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from kjh.settings import RunSettings
+
+GROUP = "reports"
+MARTS = (
+    "fallzahlen_jahr", "fallzahlen_monat", "ausgaben_jahr", "ausgaben_monat", "kosten_je_fall", "eckwerte_jahr",
+    "budget_auslastung", "traeger_kennzahlen", "budget_verbleib_jahr", "prognose_backtest", "prognose_genauigkeit",
+    "vorjahresvergleich",
+)
+# dbt asset keys are [schema, model]; the reports also read the cut-off
+REPORT_DEPS = [dg.AssetKey(["marts", m]) for m in MARTS] + [dg.AssetKey(["intermediate", "int_berichtsstand"])]
+
+
+def _daten(warehouse: DuckDBResource, settings: RunSettings):
+    from kjh_reports import daten
+
+    return daten.lade_datei(Path(warehouse.database), settings.year)
+
+
+@dg.asset(key=["berichte", "website"], group_name=GROUP, deps=REPORT_DEPS, description=(
+    "The report site in the reports folder: index.html, Kreisübersicht, one page per social space, Finanzen, "
+    "Qualität, Statistik; plotly.js once under assets/, works offline. Small counts protected unless the run is "
+    "internal (--intern)."))
+def website(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
+    from kjh_reports import site
+
+    settings = RunSettings.from_env()
+    ergebnis = site.schreibe(_daten(warehouse, settings), settings.reports, settings.intern)
+    context.log.info(f"Berichte: {len(ergebnis.seiten)} Seiten in {ergebnis.sekunden:.1f} s, {ergebnis.index}")
+    if ergebnis.nicht_schuetzbar:
+        context.log.warning(f"{ergebnis.nicht_schuetzbar} kleine Fallzahlen bleiben erschließbar, meist aus Zeilen "
+                            "nur kleiner Werte (1 + 1 = <3), wo nur Zusammenfassen hilft (kjh_reports.geheimhaltung).")
+    return dg.MaterializeResult(metadata={
+        "seiten": len(ergebnis.seiten),
+        "diagramme": ergebnis.diagramme,
+        "index": dg.MetadataValue.path(str(ergebnis.index)),
+        "intern": ergebnis.intern,
+        "gesperrte_zellen": int(ergebnis.gesperrte_zellen),
+        "nicht_schuetzbar": int(ergebnis.nicht_schuetzbar),
+        "sekunden": round(float(ergebnis.sekunden), 2),
+    })
+
+
+@dg.asset(key=["berichte", "excel"], group_name=GROUP, deps=REPORT_DEPS, description=(
+    "The Excel workbook kjh-kennzahlen.xlsx in the reports folder: one formatted sheet per mart, with the same "
+    "small-cell protection as the site."))
+def excel(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
+    from kjh_reports import excel as excel_mod
+
+    settings = RunSettings.from_env()
+    mappe = excel_mod.schreibe(_daten(warehouse, settings), settings.reports, settings.intern)
+    context.log.info(f"Arbeitsmappe: {mappe.pfad} ({mappe.blaetter} Blätter)")
+    return dg.MaterializeResult(metadata={
+        "pfad": dg.MetadataValue.path(str(mappe.pfad)),
+        "blaetter": mappe.blaetter,
+        "zeilen": mappe.zeilen,
+        "intern": mappe.intern,
+        "gesperrte_zellen": int(mappe.gesperrte_zellen),
+    })

@@ -1,0 +1,542 @@
+"""Small-cell protection: THE rule for everything that leaves the office.
+
+Every report page, every chart and the Excel workbook take their counts
+through this module; nothing else decides what a reader outside the office may
+see. The statutory-statistics page uses it too.
+
+The rule
+========
+
+1. **Primary suppression.** A count of cases (helps, persons, records) from 1
+   to ``MINDESTFALLZAHL - 1`` (that is 1 or 2) is never shown: tables show
+   ``<3``, charts leave the value out. 0 is shown (as ``–``, "genau null").
+2. **Secondary suppression.** Wherever figures add up to a published total
+   (a row total, a column total, the months of a year, running + ended =
+   helps in the year, ...), one suppressed cell must not be recoverable by
+   subtraction. Each such relation is a *line* (parts and their total). A line
+   is safe when the reader cannot determine any suppressed small count from
+   it; where it is not, a further cell of that line is suppressed and shown as
+   ``x`` (the smallest suitable non-zero cell, preferring inner cells to
+   totals and cells whose other lines are already protected). This repeats
+   until every line is safe. What a reader knows is modelled conservatively:
+   that ``<3`` is 1 or 2, that ``x`` is at least 3 (never 0: zeros are never
+   chosen as complements), and the open figures.
+3. **Figures that belong to a count.** An amount, a number of case-months or a
+   rate that belongs to a suppressed count is suppressed with it
+   (``abhaengig``): the cost of one help must not be readable either.
+4. **Rates need a minimum denominator.** A rate or average (€ per
+   case-month, shares among helps) is shown only when at least
+   ``MINDESTNENNER_FAELLE`` helps stand behind it; a rate per residents (the
+   Eckwert) only with at least ``MINDESTNENNER_EINWOHNER`` residents and an
+   open numerator. Otherwise ``/`` ("nicht sicher genug").
+5. **Small groups are combined, not listed.** Lists such as providers combine
+   every member with fewer than 3 helps into one row ``weitere …``
+   (``sammeln``), with at least two members and 3 helps in it.
+
+Internal runs (``kjh run --intern``) show exact counts; rates with a small
+denominator are then shown in parentheses ("eingeschränkte Aussagekraft").
+
+   Then all lines are audited together: a reader who combines them (an ``x``
+   bounded by one line narrows a small cell in another) is simulated by
+   propagating the bounds of every suppressed cell through every line; where a
+   small count is still pinned down, a further cell on the lines that pinned it
+   is locked (the cheapest, counting what it entails: totals of a social space
+   and of the county weigh most), and the audit repeats.
+
+Limits, stated plainly: the audit propagates bounds, it is not an integer
+program over all tables; and where a line consists of small counts only
+(1 + 1 with a total of '<3') no suppression can help, only combining
+categories (which the reports do for rare types of help). The number of small
+counts still pinned down is reported as ``Sperrung.nicht_schuetzbar``
+(tests/test_reports_geheimhaltung.py checks random tables against a
+brute-force reader).
+"""
+from collections import defaultdict
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from math import ceil, floor, inf as INF, isnan
+
+import pandas as pd
+
+# ---------------------------------------------------------------- constants
+MINDESTFALLZAHL = 3
+"""Counts 1 .. MINDESTFALLZAHL-1 are suppressed (primary suppression)."""
+
+MINDESTNENNER_FAELLE = 10
+"""Rates and averages over helps (€ per case-month, shares) need at least this many helps."""
+
+MINDESTNENNER_EINWOHNER = 100
+"""Rates per residents (Eckwert per 1,000 under 21) need at least this many residents."""
+
+# Symbols (Zeichenerklärung of the statistical offices, see domain notes § 4)
+ZEICHEN_KLEIN = f"<{MINDESTFALLZAHL}"   # primary: 1 or 2
+ZEICHEN_GESPERRT = "x"                  # secondary: locked so that a total does not reveal a small cell
+ZEICHEN_NICHT_SICHER = "/"              # rate not shown: denominator too small
+ZEICHEN_NULL = "–"                      # exactly zero
+ZEICHEN_FEHLT = "."                     # unknown
+
+ZEICHENERKLAERUNG = (
+    (ZEICHEN_NULL, "genau null"),
+    (ZEICHEN_KLEIN, f"1 bis {MINDESTFALLZAHL - 1} Fälle: zum Schutz der Betroffenen nicht gezeigt"),
+    (ZEICHEN_GESPERRT, "gesperrt, damit eine Summe keinen kleinen Wert verrät (Sekundärsperrung)"),
+    (ZEICHEN_NICHT_SICHER, f"Quote nicht gezeigt: weniger als {MINDESTNENNER_FAELLE} Hilfen "
+                           f"bzw. {MINDESTNENNER_EINWOHNER} Einwohner dahinter"),
+    ("( )", "eingeschränkte Aussagekraft: kleine Basis (nur in internen Berichten)"),
+    (ZEICHEN_FEHLT, "Zahlenwert unbekannt"),
+)
+
+OFFEN, PRIMAER, SEKUNDAER = "offen", "primaer", "sekundaer"
+MAX_PRUEFRUNDEN = 200
+MAX_PRUEFUNGEN = 300  # full audits (a local check counts 1/20) per problem: bounds the time on any data
+SIMULATION_GRENZE = 25
+GESPERRT = (PRIMAER, SEKUNDAER)
+
+
+def ist_klein(wert) -> bool:
+    """A count that primary suppression hides (1 or 2)."""
+    return wert is not None and not _nan(wert) and 0 < wert < MINDESTFALLZAHL
+
+
+def _nan(v) -> bool:
+    try:
+        return v is pd.NA or isnan(v)
+    except TypeError:
+        return False
+
+
+# ------------------------------------------------------------ the solver
+@dataclass
+class Sperrung:
+    """The result: the status of every cell and the values behind it."""
+
+    werte: dict
+    status: dict
+    intern: bool = False
+    nicht_schuetzbar: int = 0
+    """Small counts still pinned down after every complement: only possible where a line consists of small
+    counts alone (1 + 1 = <3 reveals 1, 1, 2). Suppression cannot help there, only combining categories."""
+
+    def __getitem__(self, key) -> str:
+        return self.status.get(key, OFFEN)
+
+    def offen(self, key) -> bool:
+        return self[key] == OFFEN
+
+    def wert(self, key):
+        """The value for a chart: None when suppressed."""
+        return self.werte.get(key) if self.offen(key) else None
+
+    @property
+    def primaer(self) -> int:
+        return sum(s == PRIMAER for s in self.status.values())
+
+    @property
+    def sekundaer(self) -> int:
+        return sum(s == SEKUNDAER for s in self.status.values())
+
+
+@dataclass
+class _Linie:
+    teile: tuple
+    summe: Hashable | None  # None: the total is public knowledge (e.g. 100 %)
+
+
+@dataclass
+class Sperrproblem:
+    """Counts and the lines (parts -> total) a reader could subtract along.
+
+    Add every published count with ``zelle`` and every relation with
+    ``linie``; ``loese`` applies the rule. Keys are any hashable values.
+    """
+
+    intern: bool = False
+    werte: dict = field(default_factory=dict)
+    linien: list = field(default_factory=list)
+    gewicht: dict = field(default_factory=dict)  # optional: what losing a cell costs readers (totals: more)
+
+    def zelle(self, key, wert) -> None:
+        self.werte[key] = 0 if wert is None or _nan(wert) else wert
+
+    def linie(self, teile: Iterable, summe=None) -> None:
+        teile = tuple(t for t in teile if t in self.werte)  # parts not published are no part of the line
+        if not teile:
+            return
+        if summe is not None and summe not in self.werte:
+            raise KeyError(f"Summe {summe!r} ist keine Zelle")
+        self.linien.append(_Linie(teile, summe))
+
+    def loese(self) -> Sperrung:
+        if self.intern:
+            return Sperrung(self.werte, {}, intern=True)
+        status = {k: PRIMAER for k, v in self.werte.items() if ist_klein(v)}
+        self._linien_der_zelle = defaultdict(list)
+        for i, linie in enumerate(self.linien):
+            for k in _eintraege(linie):
+                self._linien_der_zelle[k].append(i)
+        self._zeilenweise(status, range(len(self.linien)))
+        # the reader combines lines: audit all of them together, lock more until no small count is pinned down
+        # (except where a line of small counts alone pins it: no complement can help there)
+        bestimmt, vorher, ohne_fortschritt = [], None, 0
+        self._pruefungen = 0  # work budget of the audit (deterministic, bounds the running time)
+        for _ in range(MAX_PRUEFRUNDEN):
+            if self._pruefungen > MAX_PRUEFUNGEN:
+                break
+            alle = self._bestimmte(status)
+            bestimmt = [k for k in alle if not self._nur_kleine(k, status)]
+            if not bestimmt:
+                break
+            ohne_fortschritt = ohne_fortschritt + 1 if vorher is not None and len(bestimmt) >= vorher else 0
+            if ohne_fortschritt >= 3:
+                break
+            vorher = len(bestimmt)
+            neu, neu_set = [], set()
+            for p in bestimmt:
+                if any(k in neu_set for i in self._linien_der_zelle[p] for k in _eintraege(self.linien[i])):
+                    continue  # a complement of this round is already in one of its lines: audit again first
+                # the lines the reader used to pin p down, and the open cells in them
+                erklaerung = self._erklaerung(p, status)
+                kandidaten = {k for i in erklaerung for k in _eintraege(self.linien[i])
+                              if k not in status and self.werte[k] > 0} or self._nachbarn(p, status)
+                if kandidaten:
+                    reihe = sorted(kandidaten, key=lambda k: (self._folgekosten(k, status), self.werte[k], str(k)))
+                    nah = list(dict.fromkeys([*self._linien_der_zelle[p], *erklaerung]))
+                    if p not in self._bestimmte(status, nah):
+                        nah = None  # the explanation alone does not pin p: check against everything
+                    # the cheapest complement that frees p (with the complements it entails), else the cheapest
+                    k = next((k for k in reihe[:40] if self._pruefungen <= MAX_PRUEFUNGEN
+                              and p not in self._bestimmte(self._mit(k, status), nah, merken=False)), reihe[0])
+                    status[k] = SEKUNDAER
+                    neu.append(k)
+                    neu_set.add(k)
+            if not neu:
+                break
+            self._zeilenweise(status, {j for k in neu for j in self._linien_der_zelle[k]})
+        return Sperrung(self.werte, status, nicht_schuetzbar=len(self._bestimmte(status)))
+
+    def _nur_kleine(self, k, status: dict) -> bool:
+        """Is k in a line whose non-zero entries are all small counts (that line alone may pin it)?"""
+        return any(all(status.get(e) == PRIMAER or self.werte[e] == 0 for e in _eintraege(self.linien[i]))
+                   for i in self._linien_der_zelle[k])
+
+    def _zeilenweise(self, status: dict, linien, grenze: int | None = None, einfach: bool = False) -> int:
+        """Line by line: lock complements until no line alone reveals a small count.
+
+        Returns the number of cells locked. grenze/einfach: used to simulate the consequences of a
+        candidate (stop after `grenze` locks, choose complements without further simulation)."""
+        offen = [i for i in linien if any(k in status for k in _eintraege(self.linien[i]))]
+        in_arbeit = set(offen)
+        gesperrt = 0
+        while offen:
+            i = offen.pop()
+            in_arbeit.discard(i)
+            linie = self.linien[i]
+            if not self._unsicher(linie, status):
+                continue
+            k = self._komplement(linie, status, self._linien_der_zelle, simulieren=not einfach)
+            if k is None:  # nothing left to lock in this line (all other entries are zero)
+                continue
+            status[k] = SEKUNDAER
+            gesperrt += 1
+            if grenze is not None and gesperrt >= grenze:
+                break
+            for j in self._linien_der_zelle[k] + [i]:
+                if j not in in_arbeit:
+                    in_arbeit.add(j)
+                    offen.append(j)
+        return gesperrt
+
+    def _bestimmte(self, status: dict, start: list | None = None, merken: bool = True) -> list:
+        self._pruefungen = getattr(self, "_pruefungen", 0) + (1 if start is None else 0.05)
+        return self._bestimmte_(status, start, merken)
+
+    def _bestimmte_(self, status: dict, start: list | None, merken: bool) -> list:
+        """Small counts a reader can pin down by combining all lines (bounds propagation).
+
+        Every suppressed cell starts with what the symbols say (<3: 1..G-1, x: G or more) and
+        every line narrows the bounds of its suppressed entries from the bounds of the others, until
+        nothing changes. Lines that do not add up exactly in the data are left out (a reader who
+        subtracts along them gets a wrong figure)."""
+        g = MINDESTFALLZAHL
+        lo = {k: (1 if s == PRIMAER else g) for k, s in status.items()}
+        hi = {k: (g - 1 if s == PRIMAER else INF) for k, s in status.items()}
+        grund = defaultdict(set)  # cell -> lines that narrowed its bounds (to explain a pinned cell)
+        if start is None:
+            if merken:
+                self._grund = grund
+            linien = [i for i in {j for k in status for j in self._linien_der_zelle[k]} if self._stimmt(i)]
+        else:
+            linien = [i for i in start if self._stimmt(i)]
+        offen, in_arbeit = list(linien), set(linien)
+        schritte = 0
+        while offen and schritte < 50 * len(linien) + 1000:
+            schritte += 1
+            i = offen.pop()
+            in_arbeit.discard(i)
+            linie = self.linien[i]
+            eintraege = [(k, -1 if k == linie.summe else 1) for k in _eintraege(linie)]
+            rest = -sum(c * self.werte[k] for k, c in eintraege if k not in status)  # = sum of c*x over locked
+            gesperrt = [(k, c) for k, c in eintraege if k in status]
+            mins = [(lo[k] if c > 0 else -hi[k]) for k, c in gesperrt]
+            maxs = [(hi[k] if c > 0 else -lo[k]) for k, c in gesperrt]
+            for j, (k, c) in enumerate(gesperrt):
+                andere_min = _summe_ohne(mins, j)
+                andere_max = _summe_ohne(maxs, j)
+                # c*x = rest - others
+                a, b = rest - andere_max, rest - andere_min
+                neu_lo, neu_hi = (a, b) if c > 0 else (-b, -a)
+                neu_lo = max(lo[k], ceil(neu_lo - 1e-9) if neu_lo != -INF else lo[k])
+                neu_hi = min(hi[k], floor(neu_hi + 1e-9) if neu_hi != INF else hi[k])
+                if neu_lo > neu_hi:  # inconsistent (rounding in the data): ignore this line
+                    continue
+                if (neu_lo, neu_hi) != (lo[k], hi[k]):
+                    lo[k], hi[k] = neu_lo, neu_hi
+                    grund[k].add(i)
+                    for jj in self._linien_der_zelle[k]:
+                        if jj not in in_arbeit and self._stimmt(jj):
+                            in_arbeit.add(jj)
+                            offen.append(jj)
+        return sorted((k for k, s in status.items() if s == PRIMAER and lo[k] >= hi[k]), key=str)
+
+    def _stimmt(self, i: int) -> bool:
+        linie = self.linien[i]
+        if linie.summe is None:
+            return False
+        return abs(sum(self.werte[k] for k in linie.teile) - self.werte[linie.summe]) < 1e-6
+
+    # -- what a reader can work out from one line
+    def _unsicher(self, linie: _Linie, status: dict, extra=None) -> bool:
+        gesperrt = [k for k in _eintraege(linie) if k in status or k == extra]
+        if not gesperrt:
+            return False
+        if linie.summe is not None and linie.summe in gesperrt:
+            return len(gesperrt) < 2
+        teile = [k for k in gesperrt if k in linie.teile]
+        prim = [k for k in teile if status.get(k) == PRIMAER]
+        sek = len(teile) - len(prim)
+        if not prim:
+            return sek == 1  # a lone x would be recoverable and then help to recover others
+        return not _unbestimmt(len(prim), sek, sum(self.werte[k] for k in teile))
+
+    def _komplement(self, linie: _Linie, status: dict, linien_der_zelle, egal_ob_sicher=False,
+                    simulieren: bool = True) -> Hashable | None:
+        """The cell to lock next in this line: one that makes the line safe, whose consequences lock the
+        least (totals weigh more than inner cells, see `gewicht`), the smallest value."""
+        kandidaten = [k for k in _eintraege(linie) if k not in status and self.werte[k] > 0]
+        if not kandidaten:
+            return None
+
+        def kosten(k):
+            macht_sicher = egal_ob_sicher or not self._unsicher(linie, status, extra=k)
+            if simulieren and len(kandidaten) > 1:
+                folgen = self._folgekosten(k, status)
+            else:
+                folgen = self._gewicht(k) + sum(
+                    1 for j in linien_der_zelle[k] if not any(e in status for e in _eintraege(self.linien[j])))
+            return (not macht_sicher, folgen, self.werte[k], str(k))
+
+        return min(kandidaten, key=kosten)
+
+    def _erklaerung(self, p, status: dict, grenze: int = 60) -> list:
+        """The lines that pinned p down, nearest first (from the last full audit)."""
+        linien, gesehen, schlange = [], {p}, [p]
+        while schlange and len(linien) < grenze:
+            c = schlange.pop(0)
+            for i in sorted(self._grund.get(c, ())):
+                if i in linien:
+                    continue
+                linien.append(i)
+                for e in _eintraege(self.linien[i]):
+                    if e in status and e not in gesehen:
+                        gesehen.add(e)
+                        schlange.append(e)
+        return linien
+
+    def _nachbarn(self, p, status: dict, gesperrte: bool = False) -> set:
+        """Open non-zero cells (or: locked cells) sharing a line with p."""
+        return {k for i in self._linien_der_zelle[p] for k in _eintraege(self.linien[i])
+                if k != p and ((k in status) if gesperrte else (k not in status and self.werte[k] > 0))}
+
+    def _mit(self, k, status: dict) -> dict:
+        """status after locking k and the complements that entails (simulated, bounded)."""
+        probe = dict(status)
+        probe[k] = SEKUNDAER
+        self._zeilenweise(probe, self._linien_der_zelle[k], grenze=SIMULATION_GRENZE, einfach=True)
+        return probe
+
+    def _folgekosten(self, k, status: dict) -> float:
+        """Weight of everything that locking k would lock in turn."""
+        return sum(self._gewicht(x) for x in self._mit(k, status).keys() - status.keys())
+
+    def _gewicht(self, k) -> float:
+        """What locking a cell costs the reader: given weights, else 1 + 2 per line the cell is the total of."""
+        if k in self.gewicht:
+            return self.gewicht[k]
+        if not hasattr(self, "_summen_anzahl"):
+            self._summen_anzahl = defaultdict(int)
+            for li in self.linien:
+                if li.summe is not None:
+                    self._summen_anzahl[li.summe] += 1
+        return 1 + 2 * self._summen_anzahl.get(k, 0)
+
+
+def _summe_ohne(werte: list, j: int) -> float:
+    s = 0.0
+    for i, v in enumerate(werte):
+        if i != j:
+            s += v
+            if s in (INF, -INF):
+                return s
+    return s
+
+
+def _eintraege(linie: _Linie) -> tuple:
+    return linie.teile + ((linie.summe,) if linie.summe is not None else ())
+
+
+def _unbestimmt(k: int, m: int, d: float) -> bool:
+    """Can a reader NOT pin down a small count, knowing the sum d of k small (1..G-1) and m locked (>= G) parts?"""
+    g = MINDESTFALLZAHL
+    if m == 0:
+        lo, hi = max(1, d - (k - 1) * (g - 1)), min(g - 1, d - (k - 1))
+    else:
+        lo, hi = 1, min(g - 1, d - (k - 1) - g * m)
+    return hi - lo >= 1
+
+
+# --------------------------------------------------------- a plain table
+SUMME = "Summe"
+
+
+@dataclass
+class GeschuetzteTabelle:
+    """A table of counts with its margins and the status of every cell."""
+
+    werte: pd.DataFrame   # with a 'Summe' row/column where margins were asked for
+    status: pd.DataFrame  # OFFEN / PRIMAER / SEKUNDAER per cell
+    intern: bool = False
+
+    def anzeige(self, fmt=None) -> pd.DataFrame:
+        fmt = fmt or (lambda v: str(int(v)))
+        return pd.DataFrame(
+            [[anzeige(self.werte.iat[i, j], self.status.iat[i, j], fmt) for j in range(self.werte.shape[1])]
+             for i in range(self.werte.shape[0])],
+            index=self.werte.index, columns=self.werte.columns)
+
+    def fuer_chart(self) -> pd.DataFrame:
+        """Values with every suppressed cell as None (a chart leaves it out)."""
+        return self.werte.astype(object).where(self.status == OFFEN, None)
+
+    @property
+    def gesperrt(self) -> int:
+        return int(self.status.isin(GESPERRT).to_numpy().sum())
+
+
+def schuetze_tabelle(tabelle: pd.DataFrame, *, zeilensummen: bool = True, spaltensummen: bool = True,
+                     intern: bool = False) -> GeschuetzteTabelle:
+    """Protect a rows x columns table of counts; margins are added (column/row 'Summe') and protected too.
+
+    zeilensummen: a total per row is published (column 'Summe'); spaltensummen: a total per column.
+    """
+    t = tabelle.fillna(0)
+    zeilen, spalten = list(t.index), list(t.columns)
+    if zeilensummen:
+        t = t.assign(**{SUMME: t.sum(axis=1)})
+    if spaltensummen:
+        t = pd.concat([t, t.sum(axis=0).to_frame(SUMME).T])
+    p = Sperrproblem(intern=intern)
+    for r in t.index:
+        for c in t.columns:
+            p.zelle((r, c), t.at[r, c])
+    if zeilensummen:
+        for r in t.index:
+            p.linie([(r, c) for c in spalten], (r, SUMME))
+    if spaltensummen:
+        for c in t.columns:
+            p.linie([(r, c) for r in zeilen], (SUMME, c))
+    s = p.loese()
+    status = pd.DataFrame([[s[(r, c)] for c in t.columns] for r in t.index], index=t.index, columns=t.columns)
+    return GeschuetzteTabelle(t, status, intern=intern)
+
+
+# ------------------------------------------------------------ display
+def anzeige(wert, status: str = OFFEN, fmt=None) -> str:
+    """The text for one count: '<3', 'x', '–' for 0, else fmt(wert)."""
+    if status == PRIMAER:
+        return ZEICHEN_KLEIN
+    if status == SEKUNDAER:
+        return ZEICHEN_GESPERRT
+    if wert is None or _nan(wert):
+        return ZEICHEN_FEHLT
+    if wert == 0:
+        return ZEICHEN_NULL
+    return (fmt or (lambda v: str(int(v))))(wert)
+
+
+def einzelzahl(wert, intern: bool) -> str:
+    """Status of a count that is part of no table (e.g. a number of records on the quality page)."""
+    return PRIMAER if not intern and ist_klein(wert) else OFFEN
+
+
+def abhaengig(status_der_fallzahl: str) -> str:
+    """Status of an amount, case-months or rate that belongs to a count: suppressed with it (rule 3)."""
+    return status_der_fallzahl if status_der_fallzahl in GESPERRT else OFFEN
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A rate and whether it may be shown: 'offen', 'eingeschraenkt' (internal: in parentheses) or 'gesperrt'."""
+
+    wert: float | None
+    zeigen: str  # offen | eingeschraenkt | gesperrt | fehlt
+
+    @property
+    def fuer_chart(self):
+        return self.wert if self.zeigen in ("offen", "eingeschraenkt") else None
+
+
+def quote(wert, *, faelle=None, einwohner=None, zaehler_status: str = OFFEN, intern: bool = False) -> Quote:
+    """Rule 3 and 4 for one rate: faelle = helps behind it; einwohner = residents (rates per residents)."""
+    if wert is None or _nan(wert):
+        return Quote(None, "fehlt")
+    zu_klein = (faelle is not None and (_nan(faelle) or faelle < MINDESTNENNER_FAELLE)) or \
+               (einwohner is not None and (_nan(einwohner) or einwohner < MINDESTNENNER_EINWOHNER))
+    if intern:
+        return Quote(float(wert), "eingeschraenkt" if zu_klein else "offen")
+    if zaehler_status in GESPERRT or zu_klein:
+        return Quote(None, "gesperrt")
+    return Quote(float(wert), "offen")
+
+
+def quote_anzeige(q: Quote, fmt) -> str:
+    if q.zeigen == "gesperrt":
+        return ZEICHEN_NICHT_SICHER
+    if q.zeigen == "fehlt":
+        return ZEICHEN_FEHLT
+    return f"({fmt(q.wert)})" if q.zeigen == "eingeschraenkt" else fmt(q.wert)
+
+
+# ----------------------------------------------- combining small members
+def sammeln(df: pd.DataFrame, anzahl: str, summen: list[str], name_spalte: str, sammelname: str,
+            intern: bool = False) -> tuple[pd.DataFrame, int]:
+    """Rule 5: members with fewer than MINDESTFALLZAHL helps go into one row `sammelname`.
+
+    The combined row holds at least two members and, if possible, at least
+    MINDESTFALLZAHL helps (the next-smallest members join it until it does).
+    Returns the list (largest first, the combined row last) and the number of
+    members combined. Internal runs list everyone.
+    """
+    d = df.sort_values([anzahl, name_spalte], ascending=[True, True]).reset_index(drop=True)
+    if intern or d.empty:
+        return d.sort_values(anzahl, ascending=False), 0
+    n = int((d[anzahl] < MINDESTFALLZAHL).sum())
+    if n == 0:
+        return d.sort_values(anzahl, ascending=False), 0
+    n = max(n, 2)
+    while n < len(d) and d[anzahl].iloc[:n].sum() < MINDESTFALLZAHL:
+        n += 1
+    n = min(n, len(d))
+    klein, gross = d.iloc[:n], d.iloc[n:]
+    zeile = {c: klein[c].sum() for c in [anzahl, *summen]}
+    zeile[name_spalte] = f"{sammelname} ({n})"
+    out = pd.concat([gross.sort_values(anzahl, ascending=False), pd.DataFrame([zeile])], ignore_index=True)
+    return out, n

@@ -1,0 +1,104 @@
+"""One module per kind of page. Each has `seite(k: Kontext) -> Seite` (or `seiten` for several).
+
+The frame (header with Stand and internal/external notice, navigation,
+footer with the symbols) is the same on every page: `rahmen`.
+"""
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from kjh_reports import geheimhaltung as gh
+from kjh_reports.daten import Berichtsdaten
+from kjh_reports.format import datum
+from kjh_reports.html import e, vorlage
+from kjh_reports.schutz import Geschuetzt
+
+WORKBOOK = "kjh-kennzahlen.xlsx"
+
+
+@dataclass
+class Seite:
+    datei: str
+    titel: str
+    inhalt: str
+    diagramme: int = 0          # number of plotly charts on the page
+    nav_titel: str = ""
+
+
+@dataclass
+class Kontext:
+    daten: Berichtsdaten
+    g: Geschuetzt
+    intern: bool
+    navigation: list[tuple[str, str]] = field(default_factory=list)  # (file, label); "" file = separator
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def jahr(self) -> int:
+        return self.daten.berichtsjahr
+
+    def jahr_label(self, jahr: int | None = None) -> str:
+        """'2025' or '2026 (bis 31.10.)' for the year that runs only to the cut-off."""
+        jahr = self.jahr if jahr is None else jahr
+        if jahr == self.daten.letztes_jahr and not _ganzes_jahr(self.daten):
+            s = self.daten.berichtsstand
+            return f"{jahr} (bis {s.day:02d}.{s.month:02d}.)"
+        return str(jahr)
+
+    def jahr_kurz(self, jahr: int) -> str:
+        return f"{jahr}*" if jahr == self.daten.letztes_jahr and not _ganzes_jahr(self.daten) else str(jahr)
+
+
+def _ganzes_jahr(d: Berichtsdaten) -> bool:
+    return (d.berichtsstand.month, d.berichtsstand.day) == (12, 31)
+
+
+def slug(name: str) -> str:
+    s = name.lower()
+    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        s = s.replace(a, b)
+    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+
+
+def sozialraum_datei(name: str) -> str:
+    return f"sozialraum-{slug(name)}.html"
+
+
+def rahmen(k: Kontext, seite: Seite) -> str:
+    nav = []
+    for datei, label in k.navigation:
+        if not datei:
+            nav.append(f'<span class="trenner">{e(label)}</span>')
+            continue
+        aktiv = ' class="aktiv" aria-current="page"' if datei == seite.datei else ""
+        nav.append(f'<a href="{e(datei)}"{aktiv}>{e(label)}</a>')
+    if k.intern:
+        modus_text = ("INTERN – exakte Fallzahlen, auch kleine. Nur für den Dienstgebrauch im Jugendamt, "
+                      "nicht weitergeben (nicht für den Jugendhilfeausschuss).")
+        modus_fuss = ("Interne Fassung: Fallzahlen sind exakt, auch 1 und 2; Quoten mit kleiner Basis stehen in "
+                      "Klammern. Nicht weitergeben.")
+    else:
+        modus_text = (f"Zur Weitergabe geeignet: Fallzahlen von 1 bis {gh.MINDESTFALLZAHL - 1} sind geschützt "
+                      f"(„{gh.ZEICHEN_KLEIN}“), Summen verraten sie nicht.")
+        modus_fuss = (f"Geschützte Fassung: Fallzahlen von 1 bis {gh.MINDESTFALLZAHL - 1} werden als "
+                      f"„{gh.ZEICHEN_KLEIN}“ gezeigt, Diagramme lassen sie aus; Zellen, über die eine Summe sie "
+                      f"verraten könnte, sind gesperrt („{gh.ZEICHEN_GESPERRT}“). Quoten erscheinen erst ab "
+                      f"{gh.MINDESTNENNER_FAELLE} Hilfen bzw. {gh.MINDESTNENNER_EINWOHNER} Einwohnern.")
+    zeichen = "".join(f"<dt>{e(z)}</dt><dd>{e(t)}</dd>" for z, t in gh.ZEICHENERKLAERUNG
+                      if k.intern or z != "( )")
+    skripte = ""
+    if seite.diagramme:
+        skripte = ('<script src="assets/plotly.min.js"></script>\n'
+                   '<script src="assets/plotly-locale-de.js"></script>')
+    return vorlage("seite.html").substitute(
+        titel=e(seite.titel),
+        skripte=skripte,
+        modus_klasse="intern" if k.intern else "extern",
+        modus_text=e(modus_text),
+        modus_fuss=e(modus_fuss),
+        stand=e(datum(k.daten.berichtsstand)),
+        navigation="".join(nav),
+        inhalt=seite.inhalt,
+        zeichen=zeichen,
+        erstellt=e(datum(dt.date.today())),
+    )

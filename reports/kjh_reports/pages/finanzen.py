@@ -1,0 +1,134 @@
+"""Finanzen: every social space and Teilplan against its cap, the forecast, the traffic light and the
+Segeberg rule (the share of the unspent amount that stays in the region); the worst first."""
+
+from kjh_reports import charts
+from kjh_reports import html as h
+from kjh_reports.daten import PSEUDO_SOZIALRAEUME
+from kjh_reports.format import MONATE, datum, eur, prozent, zahl
+from kjh_reports.pages import Kontext, Seite, sozialraum_datei
+
+
+
+def seite(k: Kontext) -> Seite:
+    d, jahr = k.daten, k.jahr
+    b = d["budget_auslastung"]
+    b = b[b["haushaltsjahr"] == jahr].copy()
+    b["region"] = [d.regionen.get(s, "") for s in b["sozialraum"]]
+    b["nicht_verbraucht"] = (b["budget_eur"] - b["prognose_jahresende_eur"]).clip(lower=0)
+    # the worst first: highest forecast use of the cap; rows without a budget at the end
+    b = b.sort_values(["prognose_auslastung_pct", "sozialraum", "teilplan"], ascending=[False, True, True],
+                      na_position="last")
+    teile, n = [], 0
+    basis = "Prognose" if (b["prognose_basis"] == "prognose").any() else "Ist"
+    mit_budget = b[b["budget_eur"].notna()]
+    sum_budget = mit_budget["budget_eur"].sum()
+    sum_prog = mit_budget["prognose_jahresende_eur"].sum()
+    teile.append(h.kacheln(
+        h.kachel(f"Budgets {jahr}", eur(sum_budget, 0), "Summe aller Sozialraum-Teilpläne"),
+        h.kachel(f"Ist bis {datum(d.stand_buchungen)}", eur(mit_budget["netto_bis_stand_eur"].sum(), 0),
+                 "netto, budgetierte Teilpläne"),
+        h.kachel(f"{basis} Jahresende", eur(sum_prog, 0),
+                 f"{prozent(sum_prog / sum_budget * 100)} der Budgets" if sum_budget else ""),
+        h.kachel("Ampel rot", zahl((b["ampel"] == "rot").sum()), "Teilpläne über dem Budget",
+                 klasse="rot" if (b["ampel"] == "rot").any() else "gruen"),
+    ))
+    teile.append(h.hinweis(
+        f"Haushaltsjahr {jahr}, Buchungen bis {datum(d.stand_buchungen)}. Netto = Auszahlungen abzüglich "
+        f"Kostenbeiträge und Erstattungen, nach Buchungsdatum. Ampel auf der Prognose des Jahresendes: grün unter "
+        f"95 %, gelb 95 bis 100 %, rot über 100 % des Budgets."))
+
+    # ---- chart: use of the cap
+    mb = mit_budget.sort_values("prognose_auslastung_pct", ascending=False)
+    namen = [f"{r.sozialraum} · {r.teilplan}" for r in mb.itertuples(index=False)]
+    fig = charts.balken(namen, mb["prognose_auslastung_pct"].tolist(), "prozent",
+                        f"{basis} Jahresende in % des Budgets", "%{y}: %{x:,.1f} %",
+                        farben=[charts.FARBE_AMPEL.get(a, charts.GRAU) for a in mb["ampel"]],
+                        referenz=("Budget = 100 %", 100.0), horizontal=True, hoehe=max(320, 80 + 26 * len(namen)),
+                        texte=[prozent(v) for v in mb["prognose_auslastung_pct"]])
+    n += 1
+    teile.append(h.abschnitt("Auslastung der Budgets", h.abbildung(
+        charts.einbetten(fig, "fin-auslastung"), f"{basis} des Jahresendes {jahr} in % des Budgets",
+        "Je Sozialraum und Teilplan: erwartete Netto-Ausgaben zum Jahresende geteilt durch das Budget, die "
+        "schlechtesten oben; Farbe = Ampel. Die Prognose rechnet die laufenden Hilfen bis Dezember fort und "
+        "berücksichtigt, wie sich frühere Jahre nach diesem Monat noch entwickelt haben."), "auslastung"))
+
+    # ---- table Teilplan
+    kopf = ["Sozialraum", "Teilplan", "Region", "Budget", f"Ist bis {datum(d.stand_buchungen)}",
+            f"{basis} Jahresende", "Auslastung", "Ampel", "Restmittel", "voraussichtlich nicht verbraucht"]
+    zeilen = []
+    for r in b.itertuples(index=False):
+        name = h.Zelle(r.sozialraum)
+        zeilen.append([name, h.text(r.teilplan), h.text(r.region), h.betrag(eur(r.budget_eur)),
+                       h.betrag(eur(r.netto_bis_stand_eur)), h.betrag(eur(r.prognose_jahresende_eur)),
+                       h.betrag(prozent(r.prognose_auslastung_pct)), h.ampel(r.ampel),
+                       h.betrag(eur(r.restmittel_eur), extra="negativ" if (r.restmittel_eur or 0) < 0 else ""),
+                       h.betrag(eur(r.nicht_verbraucht))])
+    fuss = [[h.Zelle("Summe"), h.text(""), h.text(""), h.betrag(eur(b["budget_eur"].sum())),
+             h.betrag(eur(b["netto_bis_stand_eur"].sum())), h.betrag(eur(b["prognose_jahresende_eur"].sum())),
+             h.betrag(prozent(sum_prog / sum_budget * 100) if sum_budget else "."), h.text(""),
+             h.betrag(eur(b["restmittel_eur"].sum())), h.betrag(eur(b["nicht_verbraucht"].sum()))]]
+    pseudo = [s for s in b["sozialraum"].unique() if s in PSEUDO_SOZIALRAEUME]
+    notiz = ("Restmittel = Budget − Ist bis zum Stand (was noch ausgegeben werden kann); voraussichtlich nicht "
+             "verbraucht = Budget − Prognose, wenn positiv.")
+    if pseudo:
+        notiz += (f" „{', '.join(pseudo)}“: Buchungen ohne Hilfe (z. B. fallunabhängige Leistungen, Zuschüsse) "
+                  f"bzw. ohne bekannten Sozialraum; sie haben kein Budget und stehen am Ende.")
+    teile.append(h.abschnitt("Alle Sozialräume und Teilpläne", h.tabelle(
+        kopf, zeilen, fuss=fuss, kopf_zahl_ab=3, beschriftung=f"Budgetauslastung {jahr}, die schlechtesten zuerst")
+        + f'<p class="einleitung">{h.e(notiz)}</p>', "teilplaene"))
+
+    # ---- Segeberg rule
+    v = d["budget_verbleib_jahr"]
+    vj = v[v["haushaltsjahr"] == jahr].copy()
+    vj["auslastung"] = vj["netto_jahresende_eur"] / vj["budget_eur"] * 100
+    vj = vj.sort_values("auslastung", ascending=False)
+    zeilen = []
+    for r in vj.itertuples(index=False):
+        zeilen.append([h.Zelle(r.sozialraum), h.text(r.region), h.betrag(eur(r.budget_eur)),
+                       h.betrag(eur(r.netto_jahresende_eur)), h.betrag(prozent(r.auslastung)),
+                       h.betrag(eur(r.unterschreitung_eur)), h.betrag(eur(r.verbleib_region_mindestens_eur))])
+    fuss = [[h.Zelle("Summe"), h.text(""), h.betrag(eur(vj["budget_eur"].sum())),
+             h.betrag(eur(vj["netto_jahresende_eur"].sum())), h.text(""),
+             h.betrag(eur(vj["unterschreitung_eur"].sum())), h.betrag(eur(vj["verbleib_region_mindestens_eur"].sum()))]]
+    tab = h.tabelle(["Sozialraum", "Region", "Budget", f"Netto Jahresende ({basis})", "Auslastung",
+                     "nicht verbraucht", "bleibt mindestens in der Region"], zeilen, fuss=fuss, kopf_zahl_ab=2,
+                    beschriftung=f"Verbleib nicht verbrauchter Mittel {jahr}")
+    regionen = vj.groupby("region", as_index=False)[["unterschreitung_eur", "verbleib_region_mindestens_eur"]].sum()
+    tab_r = h.tabelle(["Region", "nicht verbraucht", "bleibt mindestens in der Region"],
+                      [[h.Zelle(r.region), h.betrag(eur(r.unterschreitung_eur)),
+                        h.betrag(eur(r.verbleib_region_mindestens_eur))] for r in regionen.itertuples(index=False)],
+                      beschriftung="je Region")
+    hist = v.pivot_table(index="sozialraum", columns="haushaltsjahr", values="verbleib_region_mindestens_eur",
+                         aggfunc="sum")
+    tab_h = h.tabelle(["Sozialraum", *[k.jahr_kurz(int(j)) for j in hist.columns]],
+                      [[h.Zelle(s), *[h.betrag(eur(hist.at[s, j])) for j in hist.columns]] for s in hist.index],
+                      beschriftung="Mindestens in der Region verbleibend, alle Jahre")
+    teile.append(h.abschnitt("Was in der Region bleibt", tab + tab_r + tab_h, "verbleib", einleitung=(
+        "Regel des Kreises: Bleibt ein Sozialraum unter seinem Budget (Summe seiner Teilplan-Budgets gegen die "
+        "Netto-Ausgaben dieser Teilpläne), bleibt mindestens die Hälfte des nicht verbrauchten Betrags in seiner "
+        "Region für fallunabhängige Arbeit. Abgeschlossene Jahre nach dem Ist, das laufende nach der Prognose.")))
+
+    # ---- how far to trust the forecast
+    pg = d["prognose_genauigkeit"].sort_values(["ebene", "prognosemonat"])
+    if not pg.empty:
+        zeilen = []
+        for mnr in sorted(pg["prognosemonat"].unique()):
+            row = [h.Zelle(f"Ende {MONATE[int(mnr) - 1]}")]
+            for ebene in ("kreis_teilplan", "sozialraum_teilplan"):
+                r = pg[(pg["ebene"] == ebene) & (pg["prognosemonat"] == mnr)]
+                row += [h.betrag(prozent(r["wape_pct"].iloc[0]) if not r.empty else "."),
+                        h.betrag(prozent(r["wape_linear_pct"].iloc[0]) if not r.empty else ".")]
+            zeilen.append(row)
+        r0 = pg.iloc[0]
+        teile.append(h.abschnitt("Wie genau ist die Prognose?", h.tabelle(
+            ["Prognose vom", "Kreis je Teilplan", "gerade Linie", "Sozialraum × Teilplan", "gerade Linie"],
+            zeilen, beschriftung=f"Mittlerer Fehler der Jahresend-Prognose im Rückblick "
+                                 f"{int(r0['erstes_jahr'])}–{int(r0['letztes_jahr'])}"), "genauigkeit",
+            einleitung=("Für jedes abgeschlossene Jahr wurde die Prognose nachträglich von jedem Monatsende aus "
+                        "gerechnet, nur mit dem, was damals bekannt war, und mit dem tatsächlichen Jahresende "
+                        "verglichen: gewichteter absoluter Fehler in % (Summe der Abweichungen ÷ Summe der "
+                        "Jahresenden). Zum Vergleich die gerade Linie (Ist ÷ Monate × 12).")))
+    links = " · ".join(f'<a href="{sozialraum_datei(s)}">{h.e(s)}</a>' for s in d.sozialraeume)
+    teile.append(f"<p>Verlauf der Ausgaben je Sozialraum: {links}</p>")
+    return Seite("finanzen.html", "Finanzen", "\n".join(teile), n, "Finanzen")
+

@@ -1,0 +1,344 @@
+"""One page per social space: months, money against the cap, cost per case-month, providers, year over year."""
+import datetime as dt
+
+import pandas as pd
+
+from kjh_reports import charts
+from kjh_reports import geheimhaltung as gh
+from kjh_reports import html as h
+from kjh_reports.daten import KREIS, OHNE_TRAEGER
+from kjh_reports.format import datum, eur, mio_eur, prozent, prozent_vz, vorzeichen, zahl
+from kjh_reports.pages import Kontext, Seite, sozialraum_datei
+from kjh_reports.schutz import ALLE, UEBRIGE
+
+KENNZAHLEN = (  # vorjahresvergleich.kennzahl -> label, kind
+    ("laufend_31_12", "laufende Hilfen am 31.12. (Stichtag)", "anzahl"),
+    ("begonnen", "begonnene Hilfen", "anzahl"),
+    ("beendet", "beendete Hilfen", "anzahl"),
+    ("hilfen_summe", "Hilfen im Jahr (laufend + beendet)", "anzahl"),
+    ("davon_41", "davon junge Volljährige (§ 41)", "anzahl"),
+    ("eckwert", "Eckwert (je 1.000 unter 21)", "eckwert"),
+    ("fallmonate", "Fallmonate", "fallmonate"),
+    ("ausgaben_eur", "Ausgaben", "eur"),
+    ("einnahmen_eur", "Einnahmen (Kostenbeiträge, Erstattungen)", "eur"),
+    ("netto_eur", "Netto-Ausgaben", "eur"),
+    ("eur_je_fallmonat", "Netto je Fallmonat", "je_fallmonat"),
+)
+_WUERFEL = {"hilfen_summe": "hilfen"}
+
+
+def seiten(k: Kontext) -> list[Seite]:
+    return [seite(k, s) for s in k.daten.sozialraeume]
+
+
+def seite(k: Kontext, sr: str) -> Seite:
+    d, g, jahr = k.daten, k.g, k.jahr
+    teile, n = [], 0
+    region = d.regionen.get(sr, "")
+
+    # ---- tiles
+    budget = d["budget_auslastung"]
+    b = budget[(budget["haushaltsjahr"] == jahr) & (budget["sozialraum"] == sr)]
+    deckel = b["budget_eur"].sum() if b["budget_eur"].notna().any() else None
+    prog = b["prognose_jahresende_eur"].sum() if not b.empty else None
+    netto_bis = b["netto_bis_stand_eur"].sum() if not b.empty else None
+    schlimmste = _schlimmste_ampel(b["ampel"])
+    ew, ew_kreis = g.eckwert(jahr, sr), g.eckwert(jahr, KREIS)
+    teile.append(h.kacheln(
+        h.kachel(f"laufend am {datum(d.stichtag)}", gh.anzeige(*g.jahr(jahr, "laufend_31_12", sr), zahl), "Hilfen",
+                 anzahl=True),
+        h.kachel(f"Hilfen {k.jahr_label()}", gh.anzeige(*g.jahr(jahr, "hilfen", sr), zahl),
+                 "laufend + im Jahr beendet", anzahl=True),
+        h.kachel("Eckwert", gh.quote_anzeige(ew, lambda v: zahl(v, 1)),
+                 f"je 1.000 unter 21 · Kreis {gh.quote_anzeige(ew_kreis, lambda v: zahl(v, 1))}"),
+        h.kachel(f"Netto bis {datum(d.stand_buchungen)}", eur(netto_bis, 0) if netto_bis is not None else ".",
+                 f"Budget {eur(deckel, 0)}" if deckel else "ohne Budget"),
+        h.kachel("Prognose Jahresende", eur(prog, 0) if prog is not None else ".",
+                 (f"{prozent(prog / deckel * 100)} des Budgets · Ampel {_AMPEL.get(schlimmste, '–')}"
+                  if deckel and prog is not None else ""), klasse=schlimmste or ""),
+    ))
+    if region:
+        teile.append(h.hinweis(f"Sozialraum {sr}, Region {region}. Berichtsjahr {k.jahr_label()}; "
+                               f"Zuordnung der Hilfen nach ihrem Wohnort am jeweiligen Stichtag."))
+
+    # ---- months: running by help type
+    m = d["fallzahlen_monat"]
+    monate = sorted(pd.to_datetime(m["monat"]).unique())
+    x = [pd.Timestamp(t).strftime("%Y-%m-%d") for t in monate]
+    codes = [c for c in d.hilfearten["hilfeart"] if c in set(m["hilfeart"])]
+    farben = charts.farbe_hilfeart(codes)
+    zeigen = [c for c in codes if c not in g.seltene]
+    reihen, geschuetzt = [], [False] * len(monate)
+    for c in zeigen + ([UEBRIGE] if g.seltene else []):
+        werte = []
+        for i, t in enumerate(monate):
+            w, st = g.monat(t, "laufend_monatsende", sr, c)
+            werte.append(None if st in gh.GESPERRT else w)
+            geschuetzt[i] |= st in gh.GESPERRT
+        if any(v for v in werte):
+            name = d.hilfeart_label(c) if c != UEBRIGE else f"übrige ({', '.join(d.hilfeart_kurz(s) for s in g.seltene)})"
+            reihen.append((name, werte, farben.get(c, charts.GRAU)))
+    gesamt = []
+    for i, t in enumerate(monate):
+        w, st = g.monat(t, "laufend_monatsende", sr, ALLE)
+        gesamt.append(None if st in gh.GESPERRT else w)
+    fig = charts.monate_gestapelt(x, reihen, gesamt, geschuetzt)
+    n += 1
+    notiz = ("Hilfen, die am letzten Tag des Monats liefen (im laufenden Monat: am Stichtag), gestapelt nach "
+             "Hilfeart; die Linie ist die Summe.")
+    if g.seltene:
+        notiz += (f" Seltene Hilfearten ({', '.join(d.hilfeart_kurz(s) for s in g.seltene)}) sind zu „übrige“ "
+                  f"zusammengefasst, damit kleine Zahlen nicht erkennbar werden.")
+    if any(geschuetzt):
+        notiz += " Ein graues × markiert Monate, in denen ein Teil geschützt ist (<3 oder gesperrt) und fehlt."
+    teile.append(h.abschnitt("Laufende Hilfen nach Hilfeart", h.abbildung(
+        charts.einbetten(fig, "sr-laufend"), "Laufende Hilfen am Monatsende", notiz), "laufend"))
+
+    # ---- begun / ended
+    beg, end, schutz = [], [], []
+    for t in monate:
+        wb, sb = g.monat(t, "begonnen", sr, ALLE)
+        we, se = g.monat(t, "beendet", sr, ALLE)
+        beg.append(None if sb in gh.GESPERRT else wb)
+        end.append(None if se in gh.GESPERRT else we)
+        schutz.append(sb in gh.GESPERRT or se in gh.GESPERRT)
+    fig = charts.begonnen_beendet(x, beg, end, schutz)
+    n += 1
+    notiz = "Hilfen, die im Monat begonnen bzw. beendet wurden (Beginn- bzw. Endedatum im Monat), alle Hilfearten."
+    if any(schutz):
+        notiz += (" Ein graues × markiert Monate mit geschütztem Wert: kleine Zahlen (<3) und Werte, aus denen "
+                  "sich über die Jahressumme eine kleine Zahl errechnen ließe, sind ausgelassen.")
+    teile.append(h.abschnitt("Begonnene und beendete Hilfen", h.abbildung(
+        charts.einbetten(fig, "sr-beginn-ende"), "Begonnene und beendete Hilfen je Monat", notiz), "zugang"))
+
+    # ---- money against the cap
+    inhalt, c = _budget(k, sr, b, deckel)
+    n += c
+    teile.append(h.abschnitt(f"Ausgaben und Budget {jahr}", inhalt, "budget"))
+
+    # ---- cost per case-month
+    inhalt, c = _kosten(k, sr, codes, farben)
+    n += c
+    teile.append(h.abschnitt("Kosten je Fallmonat nach Hilfeart", inhalt, "kosten"))
+
+    # ---- providers
+    inhalt, c = _traeger(k, sr)
+    n += c
+    teile.append(h.abschnitt(f"Träger und ihre Anteile {k.jahr_label()}", inhalt, "traeger"))
+
+    # ---- year over year
+    teile.append(h.abschnitt("Vorjahresvergleich", _vorjahr(k, sr), "vorjahr"))
+    return Seite(sozialraum_datei(sr), f"Sozialraum {sr}", "\n".join(teile), n, sr)
+
+
+_AMPEL = {"gruen": "grün", "gelb": "gelb", "rot": "rot"}
+
+
+def _schlimmste_ampel(ampeln: pd.Series) -> str | None:
+    werte = set(ampeln.dropna())
+    for a in ("rot", "gelb", "gruen"):
+        if a in werte:
+            return a
+    return None
+
+
+def _budget(k: Kontext, sr: str, b: pd.DataFrame, deckel) -> tuple[str, int]:
+    d, jahr = k.daten, k.jahr
+    am = d["ausgaben_monat"].copy()
+    am["monat"] = pd.to_datetime(am["monat"])
+    am = am[am["sozialraum"] == sr]
+    dieses = am[am["monat"].dt.year == jahr].groupby("monat")["netto_eur"].sum()
+    vor = am[am["monat"].dt.year == jahr - 1].groupby("monat")["netto_eur"].sum()
+    alle_monate = [dt.date(jahr, i, 1) for i in range(1, 13)]
+    x = [t.isoformat() for t in alle_monate]
+    netto = [float(dieses.get(pd.Timestamp(t), 0.0)) if pd.Timestamp(t) in dieses.index else None for t in alle_monate]
+    letzter = max((i for i, v in enumerate(netto) if v is not None), default=-1)
+    kum, s = [], 0.0
+    for v in netto[:letzter + 1]:
+        s += v or 0.0
+        kum.append(round(s, 2))
+    vorjahr = None
+    if not vor.empty:
+        vk = vor.reindex([pd.Timestamp(jahr - 1, i, 1) for i in range(1, 13)], fill_value=0.0).cumsum()
+        vorjahr = (f"kumuliert {jahr - 1}", [round(float(v), 2) for v in vk.to_numpy()])
+    prognose, band_text = None, ""
+    prog_rows = b[b["prognose_basis"] == "prognose"]
+    if not prog_rows.empty and letzter >= 0 and letzter < 11:
+        wert = float(prog_rows["prognose_jahresende_eur"].sum())
+        monat_nr = letzter + 1
+        pg = d["prognose_genauigkeit"]
+        wape = pg[(pg["ebene"] == "sozialraum_teilplan") & (pg["prognosemonat"] == monat_nr)]
+        prognose = {"von_monat": x[letzter], "von_wert": kum[-1], "jahresende": x[-1], "wert": wert,
+                    "text": f"Prognose {mio_eur(wert, 2)}"}
+        if not wape.empty and pd.notna(wape["wape_pct"].iloc[0]):
+            w = float(wape["wape_pct"].iloc[0])
+            prognose["band"] = (wert * (1 - w / 100), wert * (1 + w / 100))
+            prognose["band_name"] = f"übliche Abweichung ±{zahl(w, 1)} %"
+            r = wape.iloc[0]
+            band_text = (f" Das Band zeigt die übliche Abweichung einer Prognose vom Ende des {monat_nr}. Monats: "
+                         f"im Rückblick auf {int(r['erstes_jahr'])}–{int(r['letztes_jahr'])} lag sie je Sozialraum "
+                         f"und Teilplan im Mittel bei {zahl(w, 1)} % (gewichteter absoluter Fehler).")
+    fig = charts.budget_verlauf(x, netto, kum, deckel, prognose, vorjahr)
+    notiz = (f"Netto-Ausgaben (Auszahlungen abzüglich Kostenbeiträge und Erstattungen) je Buchungsmonat {jahr} und "
+             f"aufsummiert seit Januar, gegen das Budget (Summe der Teilplan-Budgets des Sozialraums, rote Linie). "
+             f"Gepunktet: derselbe Verlauf im Vorjahr.")
+    if prognose:
+        notiz += (" Die gestrichelte Linie führt zur Prognose des Jahresendes aus den laufenden Hilfen und dem "
+                  "Verlauf der Vorjahre." + band_text)
+    grafik = h.abbildung(charts.einbetten(fig, "sr-budget"), f"Netto-Ausgaben {jahr} gegen das Budget", notiz)
+    kopf = ["Teilplan", "Budget", f"Ist bis {datum(d.stand_buchungen)}", "Prognose Jahresende", "Auslastung",
+            "Ampel", "Restmittel"]
+    zeilen = []
+    for r in b.sort_values("teilplan").itertuples(index=False):
+        zeilen.append([h.Zelle(f"Teilplan {r.teilplan}"), h.betrag(eur(r.budget_eur)), h.betrag(eur(r.netto_bis_stand_eur)),
+                       h.betrag(eur(r.prognose_jahresende_eur)), h.betrag(prozent(r.prognose_auslastung_pct)),
+                       h.ampel(r.ampel), h.betrag(eur(r.restmittel_eur), extra="negativ" if (r.restmittel_eur or 0) < 0 else "")])
+    tab = h.tabelle(kopf, zeilen, beschriftung=f"Budgetauslastung {jahr} je Teilplan") if zeilen else \
+        h.hinweis("Für diesen Sozialraum gibt es im Berichtsjahr keine Budgetzeilen.")
+    return grafik + tab, 1
+
+
+def _kosten(k: Kontext, sr: str, codes: list[str], farben: dict) -> tuple[str, int]:
+    d, g = k.daten, k.g
+    kf = d["kosten_je_fall"]
+    kf = kf[kf["sozialraum"] == sr]
+    jahre = d.jahre
+    codes = g.hilfearten_jahr([c for c in d.hilfearten["hilfeart"] if c in set(kf["hilfeart"])])
+    kopf = ["Hilfeart", *[k.jahr_kurz(j) for j in jahre]]
+    zeilen, quoten = [], {}
+    for c in codes:
+        row = [h.Zelle(_label(d, g, c))]
+        for j in jahre:
+            r = kf[(kf["hilfeart"].isin(g.seltene_jahr if c == UEBRIGE else [c])) & (kf["jahr"] == j)]
+            fm = r["fallmonate"].sum()
+            wert = (r["netto_periodengerecht_eur"].sum() / fm if fm and r["netto_periodengerecht_eur"].notna().any()
+                    else None) if c == UEBRIGE else (r["eur_je_fallmonat"].iloc[0] if not r.empty else None)
+            q = g.je_fallmonat(wert, j, sr, c)
+            quoten[(c, j)] = q
+            row.append(h.quote(q, lambda v: eur(v, 0)))
+        zeilen.append(row)
+    fuss = [h.Zelle("alle Hilfearten")]
+    for j in jahre:
+        r = kf[kf["jahr"] == j]
+        fm = r["fallmonate"].sum()
+        wert = r["netto_periodengerecht_eur"].sum() / fm if fm else None
+        fuss.append(h.quote(g.je_fallmonat(wert, j, sr, ALLE), lambda v: eur(v, 0)))
+    tab = h.tabelle(kopf, zeilen, fuss=[fuss], beschriftung="Netto je Fallmonat (periodengerecht)")
+    vergleich = [j for j in (k.jahr - 1, k.jahr) if j in jahre]
+    reihen = [(k.jahr_label(j), [quoten[(c, j)].fuer_chart for c in codes], col)
+              for j, col in zip(vergleich, ("#9dbfe3", charts.BLAU))]
+    mit_wert = [i for i, c in enumerate(codes) if any(r[1][i] is not None for r in reihen)]
+    reihen = [(n_, [w[i] for i in mit_wert], col) for n_, w, col in reihen]
+    kategorien = [_label(d, g, codes[i]) for i in mit_wert]
+    fig = charts.gruppierte_balken(kategorien, reihen, "quote", "Euro je Fallmonat", "%{x:,.0f} €",
+                                   hoehe=max(280, 60 + 42 * len(kategorien)))
+    notiz = ("Netto-Ausgaben der Hilfen, periodengerecht auf die Leistungsmonate verteilt, geteilt durch die "
+             "Fallmonate (Tage mit laufender Hilfe ÷ Tage des Monats). Buchungen ohne Hilfe zählen nicht. ")
+    notiz += "„.“: keine Buchungen zu dieser Hilfeart (z. B. Beratung durch eigene Dienste). "
+    notiz += (f"Gezeigt erst ab {gh.MINDESTNENNER_FAELLE} Hilfen im Jahr; Hilfearten mit weniger fehlen („/“)."
+              if not k.intern else "Werte mit weniger als "
+              f"{gh.MINDESTNENNER_FAELLE} Hilfen stehen in der Tabelle in Klammern (eingeschränkte Aussagekraft).")
+    return h.abbildung(charts.einbetten(fig, "sr-kosten"), "Netto je Fallmonat nach Hilfeart", notiz) + tab, 1
+
+
+def _label(d, g, code: str) -> str:
+    if code == UEBRIGE:
+        return f"übrige ({', '.join(d.hilfeart_kurz(s) for s in g.seltene_jahr)})"
+    return d.hilfeart_label(code)
+
+
+def _traeger(k: Kontext, sr: str) -> tuple[str, int]:
+    d = k.daten
+    t = d.traeger_sozialraum
+    t = t[(t["sozialraum"] == sr) & (t["jahr"] == k.jahr)].copy()
+    if t.empty:
+        return h.hinweis("Im Berichtsjahr gibt es keine Buchungen mit Träger in diesem Sozialraum."), 0
+    namen = d["traeger_kennzahlen"].sort_values("jahr").drop_duplicates("traeger_id", keep="last") \
+        .set_index("traeger_id")
+    t["name"] = [namen["name"].get(i, i) if isinstance(i, str) else OHNE_TRAEGER for i in t["traeger_id"]]
+    t["art"] = [namen["traegerart_bezeichnung"].get(i, "") if isinstance(i, str) else "" for i in t["traeger_id"]]
+    liste, n_gesammelt = gh.sammeln(t[["name", "art", "hilfen", "netto_eur"]], "hilfen", ["netto_eur"], "name",
+                                    "weitere Träger mit je wenigen Hilfen", intern=k.intern)
+    gesamt = float(t["netto_eur"].sum())
+    liste["anteil"] = liste["netto_eur"] / gesamt * 100 if gesamt else None
+    gesammelt = liste["name"].astype(str).str.startswith("weitere Träger")
+    liste = pd.concat([liste[~gesammelt].sort_values("netto_eur", ascending=False), liste[gesammelt]])
+    zeilen = []
+    for r in liste.itertuples(index=False):
+        st = gh.einzelzahl(r.hilfen, k.intern)
+        zeilen.append([h.Zelle(r.name), h.text(r.art if isinstance(r.art, str) else ""), h.anzahl(r.hilfen, st),
+                       h.betrag(eur(r.netto_eur), gh.abhaengig(st)), h.betrag(prozent(r.anteil), gh.abhaengig(st))])
+    tab = h.tabelle(["Träger", "Art", "Hilfen", "Netto", "Anteil"], zeilen, kopf_zahl_ab=2,
+                    fuss=[[h.Zelle("alle Träger"), h.text(""), h.text(""), h.betrag(eur(gesamt)), h.betrag("100,0 %")]],
+                    beschriftung=f"Netto-Ausgaben {k.jahr_label()} je Träger")
+    sichtbar = [(r.name, r.anteil) for r in liste.itertuples(index=False)
+                if gh.einzelzahl(r.hilfen, k.intern) == gh.OFFEN]
+    sichtbar = sichtbar[:14] + [s for s in sichtbar[14:] if s[0].startswith("weitere Träger")]
+    fig = charts.balken([s[0] for s in sichtbar], [round(float(s[1]), 1) for s in sichtbar], "prozent",
+                        "Anteil an den Netto-Ausgaben in %", "%{y}: %{x:,.1f} %", horizontal=True,
+                        hoehe=max(260, 70 + 30 * len(sichtbar)),
+                        texte=[prozent(s[1]) for s in sichtbar])
+    notiz = (f"Anteil jedes Trägers an den Netto-Ausgaben {k.jahr_label()} der Hilfen in diesem Sozialraum "
+             f"(Buchungen nach Haushaltsjahr). „{OHNE_TRAEGER}“: Zahlungen ohne Träger, etwa Pflegegeld an "
+             f"Pflegeeltern. Hilfen = Hilfen mit einer Buchung beim Träger im Jahr.")
+    if n_gesammelt:
+        notiz += (f" {n_gesammelt} Träger mit je weniger als {gh.MINDESTFALLZAHL} Hilfen sind zu einer Zeile "
+                  f"zusammengefasst, damit keine einzelne Hilfe erkennbar wird.")
+    if len(liste) > 15:
+        notiz += " Das Diagramm zeigt die 14 größten; die Tabelle alle."
+    return h.abbildung(charts.einbetten(fig, "sr-traeger"), "Anteile der Träger", notiz) + tab, 1
+
+
+def _vorjahr(k: Kontext, sr: str) -> str:
+    d, g = k.daten, k.g
+    v = d["vorjahresvergleich"]
+    v = v[v["sozialraum"] == sr]
+    jahre = d.jahre
+    geschlossen = [j for j in jahre if j < d.letztes_jahr or (d.berichtsstand.month, d.berichtsstand.day) == (12, 31)]
+    vgl = geschlossen[-1] if len(geschlossen) >= 2 else None
+    kopf = ["Kennzahl", *[k.jahr_kurz(j) for j in jahre]]
+    if vgl:
+        kopf += [f"Veränderung {vgl} zu {vgl - 1}", "in %"]
+    zeilen = []
+    for kz, label, art in KENNZAHLEN:
+        zellen, status = [h.Zelle(label)], {}
+        for j in jahre:
+            r = v[(v["jahr"] == j) & (v["kennzahl"] == kz)]
+            wert = r["wert"].iloc[0] if not r.empty else None
+            zelle, st = _kennzahl_zelle(k, art, kz, wert, j, sr)
+            status[j] = (wert, st)
+            zellen.append(zelle)
+        if vgl:
+            (w1, s1), (w0, s0) = status.get(vgl, (None, "fehlt")), status.get(vgl - 1, (None, "fehlt"))
+            ok = s1 == s0 == gh.OFFEN and w1 is not None and w0 is not None and w1 == w1 and w0 == w0
+            stellen = 2 if art in ("eur", "je_fallmonat") else (1 if art in ("eckwert", "fallmonate") else 0)
+            if ok:
+                diff = w1 - w0
+                zellen.append(h.betrag(vorzeichen(diff, stellen) + ("\u00a0€" if art in ("eur", "je_fallmonat") else "")))
+                zellen.append(h.betrag(prozent_vz(diff / abs(w0) * 100) if w0 else "."))
+            else:
+                zellen += [h.betrag(gh.ZEICHEN_GESPERRT if art == "anzahl" else gh.ZEICHEN_NICHT_SICHER),
+                           h.betrag(gh.ZEICHEN_GESPERRT if art == "anzahl" else gh.ZEICHEN_NICHT_SICHER)]
+        zeilen.append(zellen)
+    notiz = ("Kennzahlen des Sozialraums je Jahr. Fallzahlen am 31.12. bzw. im Jahr; Geld nach Buchungsdatum "
+             "(Haushaltsjahr); Fallmonate und Netto je Fallmonat periodengerecht.")
+    if jahre and jahre[-1] == d.letztes_jahr and (d.berichtsstand.month, d.berichtsstand.day) != (12, 31):
+        notiz += f" * {d.letztes_jahr}: nur bis zum Stichtag {datum(d.berichtsstand)}, mit Vorjahren nicht vergleichbar."
+    return h.tabelle(kopf, zeilen, beschriftung="Kennzahlen je Jahr") + f'<p class="einleitung">{h.e(notiz)}</p>'
+
+
+def _kennzahl_zelle(k: Kontext, art: str, kz: str, wert, jahr: int, sr: str):
+    g = k.g
+    if art == "anzahl":
+        w, st = g.jahr(jahr, _WUERFEL.get(kz, kz), sr, ALLE)
+        return h.anzahl(w, st), st
+    if art == "eckwert":
+        q = g.eckwert(jahr, sr)
+        return h.quote(q, lambda v: zahl(v, 1)), (gh.OFFEN if q.zeigen in ("offen", "eingeschraenkt") else "gesperrt")
+    if art == "fallmonate":
+        st = g.zu_fallzahl(jahr, sr)
+        return h.betrag(zahl(wert, 1), st), st
+    if art == "je_fallmonat":
+        q = g.je_fallmonat(wert, jahr, sr)
+        return h.quote(q, lambda v: eur(v)), (gh.OFFEN if q.zeigen in ("offen", "eingeschraenkt") else "gesperrt")
+    return h.betrag(eur(wert)), gh.OFFEN

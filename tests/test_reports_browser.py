@@ -1,0 +1,219 @@
+"""The report site as a person sees it: every page opened in headless Chromium
+(Debian's `chromium`) from the file system, with the network recorded.
+
+For the external and the internal site of the demo county:
+  * no console error, no uncaught exception;
+  * no request leaves the machine (only file:, data:, blob:, about:);
+  * every chart is rendered: as many plotly graph divs as Plotly.newPlot calls,
+    each with an SVG and data points;
+  * a full-page screenshot of every page (folder printed at the end).
+
+Chromium is driven through the DevTools protocol (CDP) over a websocket
+(`websockets`, pinned in the dev group). If chromium is missing the test
+FAILS with the command that installs it: CI installs it.
+"""
+import base64
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.test_reports_site import demo_site  # noqa: F401  (shared fixture: the demo warehouse and both sites)
+
+ERLAUBT = ("file:", "data:", "blob:", "about:")
+SCREENSHOTS = Path(os.environ.get("KJH_SCREENSHOTS", Path(__file__).resolve().parents[1] / "var" / "screenshots"))
+BREITE, HOEHE = 1400, 1000
+
+
+def chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        pfad = shutil.which(name)
+        if pfad:
+            return pfad
+    pytest.fail("Chromium fehlt für die Browsertests der Berichte. Installieren: "
+                "apt-get update && apt-get install -y chromium", pytrace=False)
+
+
+class Browser:
+    """Headless Chromium with one page, driven over CDP (flattened sessions on the browser socket)."""
+
+    def __init__(self):
+        from websockets.sync.client import connect
+
+        self.profil = tempfile.mkdtemp(prefix="kjh-chromium-")
+        self.proc = subprocess.Popen([
+            chromium(), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
+            "--disable-default-apps", "--disable-extensions", "--no-default-browser-check",
+            "--disable-features=Translate,MediaRouter,OptimizationHints",
+            "--host-resolver-rules=MAP * ~NOTFOUND",  # belt and braces: nothing could resolve anyway
+            f"--user-data-dir={self.profil}", "--remote-debugging-port=0", "--remote-allow-origins=*",
+            f"--window-size={BREITE},{HOEHE}", "about:blank",
+        ], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        datei = Path(self.profil) / "DevToolsActivePort"
+        ende = time.monotonic() + 30
+        while not (datei.exists() and len(datei.read_text().splitlines()) >= 2):
+            if self.proc.poll() is not None or time.monotonic() > ende:
+                fehler = self.proc.stderr.read().decode(errors="replace") if self.proc.poll() is not None else ""
+                self.schliessen()
+                pytest.fail(f"Chromium startet nicht: {fehler[-2000:]}")
+            time.sleep(0.1)
+        port, pfad = datei.read_text().splitlines()[:2]
+        self.ws = connect(f"ws://127.0.0.1:{port}{pfad}", max_size=None, open_timeout=20, proxy=None,
+                          compression=None, legacy=True)
+        self._id = 0
+        self.ereignisse: list[dict] = []
+        ziel = self.senden("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self.sitzung = self.senden("Target.attachToTarget", {"targetId": ziel, "flatten": True})["sessionId"]
+        for methode in ("Page.enable", "Runtime.enable", "Log.enable", "Network.enable"):
+            self.senden(methode, sitzung=self.sitzung)
+        self.senden("Emulation.setDeviceMetricsOverride",
+                    {"width": BREITE, "height": HOEHE, "deviceScaleFactor": 1, "mobile": False}, sitzung=self.sitzung)
+
+    def senden(self, methode: str, params: dict | None = None, sitzung: str | None = None, timeout: float = 60):
+        self._id += 1
+        nummer = self._id
+        nachricht = {"id": nummer, "method": methode, "params": params or {}}
+        if sitzung:
+            nachricht["sessionId"] = sitzung
+        self.ws.send(json.dumps(nachricht))
+        ende = time.monotonic() + timeout
+        while True:
+            antwort = json.loads(self.ws.recv(timeout=max(0.05, ende - time.monotonic())))
+            if antwort.get("id") == nummer:
+                if "error" in antwort:
+                    raise RuntimeError(f"{methode}: {antwort['error']}")
+                return antwort.get("result", {})
+            self.ereignisse.append(antwort)
+
+    def seite(self, methode: str, params: dict | None = None, timeout: float = 60):
+        return self.senden(methode, params, sitzung=self.sitzung, timeout=timeout)
+
+    def warten_auf(self, methode: str, timeout: float = 60) -> dict:
+        ende = time.monotonic() + timeout
+        while True:
+            for i, e in enumerate(self.ereignisse):
+                if e.get("method") == methode:
+                    return self.ereignisse.pop(i)
+            self.ereignisse.append(json.loads(self.ws.recv(timeout=max(0.05, ende - time.monotonic()))))
+
+    def auswerten(self, ausdruck: str):
+        r = self.seite("Runtime.evaluate", {"expression": ausdruck, "returnByValue": True, "awaitPromise": True})
+        if "exceptionDetails" in r:
+            raise RuntimeError(r["exceptionDetails"])
+        return r["result"].get("value")
+
+    def oeffnen(self, url: str) -> dict:
+        """Navigate, wait for load and for every chart; return what happened on the way."""
+        self.ereignisse.clear()
+        self.seite("Page.navigate", {"url": url})
+        self.warten_auf("Page.loadEventFired")
+        ende = time.monotonic() + 30
+        while time.monotonic() < ende:
+            if self.auswerten(_ALLE_GEZEICHNET):
+                break
+            time.sleep(0.2)
+        time.sleep(0.3)  # let late console messages arrive
+        self.auswerten("1")
+        return {"anfragen": [e["params"]["request"]["url"] for e in self.ereignisse
+                             if e.get("method") == "Network.requestWillBeSent"],
+                "fehler": _fehler(self.ereignisse),
+                "diagramme": json.loads(self.auswerten(_DIAGRAMME))}
+
+    def bildschirmfoto(self, ziel: Path) -> None:
+        m = self.seite("Page.getLayoutMetrics")
+        hoehe = int(min(m["cssContentSize"]["height"], 16000))
+        bild = self.seite("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": BREITE, "height": hoehe, "scale": 1}}, timeout=120)
+        ziel.write_bytes(base64.b64decode(bild["data"]))
+
+    def schliessen(self) -> None:
+        try:
+            if getattr(self, "ws", None):
+                self.ws.close()
+        finally:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+            shutil.rmtree(self.profil, ignore_errors=True)
+
+
+_ALLE_GEZEICHNET = """
+(() => { const d = Array.from(document.querySelectorAll('.plotly-graph-div'));
+  return d.every(x => x._fullLayout && x.querySelector('.main-svg')); })()
+"""
+_DIAGRAMME = """
+JSON.stringify(Array.from(document.querySelectorAll('.plotly-graph-div')).map(d => ({
+  id: d.id,
+  svg: !!d.querySelector('.main-svg'),
+  reihen: (d.data || []).length,
+  punkte: (d.data || []).reduce((n, t) => n + Math.max(...['x', 'y'].map(a =>
+      t[a] ? Array.from(t[a]).filter(v => v !== null && v !== undefined).length : 0)), 0),
+  gezeichnet: d.querySelectorAll('.bars path, .scatterlayer path, .scatterlayer .point').length
+})))
+"""
+
+
+def _fehler(ereignisse: list[dict]) -> list[str]:
+    out = []
+    for e in ereignisse:
+        m, p = e.get("method"), e.get("params", {})
+        if m == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
+            out.append("console: " + " ".join(str(a.get("value", a.get("description", ""))) for a in p.get("args", [])))
+        elif m == "Runtime.exceptionThrown":
+            d = p.get("exceptionDetails", {})
+            out.append("exception: " + str(d.get("exception", {}).get("description") or d.get("text")))
+        elif m == "Log.entryAdded" and p.get("entry", {}).get("level") == "error":
+            out.append("log: " + p["entry"].get("text", "") + " " + p["entry"].get("url", ""))
+        elif m == "Network.loadingFailed":
+            out.append("network: " + str(p.get("errorText")))
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    b = Browser()
+    yield b
+    b.schliessen()
+
+
+@pytest.mark.parametrize("fassung", ["extern", "intern"])
+def test_every_page_renders_offline(demo_site, browser, fassung):
+    ordner: Path = demo_site[fassung]
+    seiten = sorted(ordner.glob("*.html"))
+    assert (ordner / "index.html") in seiten and len(seiten) >= 8
+    fotos = SCREENSHOTS / fassung
+    if fotos.exists():
+        shutil.rmtree(fotos)
+    fotos.mkdir(parents=True)
+    probleme, gezeigt = [], 0
+    for seite in seiten:
+        quelle = seite.read_text(encoding="utf-8")
+        erwartet = quelle.count("Plotly.newPlot(")
+        t0 = time.perf_counter()
+        r = browser.oeffnen(seite.as_uri())
+        browser.bildschirmfoto(fotos / f"{seite.stem}.png")
+        fremd = [u for u in r["anfragen"] if not u.startswith(ERLAUBT)]
+        if fremd:
+            probleme.append(f"{seite.name}: Anfragen nach außen {fremd}")
+        if r["fehler"]:
+            probleme.append(f"{seite.name}: {r['fehler']}")
+        if len(r["diagramme"]) != erwartet:
+            probleme.append(f"{seite.name}: {len(r['diagramme'])} Diagramme gezeichnet, {erwartet} erwartet")
+        for dg in r["diagramme"]:
+            if not (dg["svg"] and dg["reihen"] > 0 and dg["punkte"] > 0 and dg["gezeichnet"] > 0):
+                probleme.append(f"{seite.name}: Diagramm {dg['id']} leer oder nicht gezeichnet: {dg}")
+        gezeigt += len(r["diagramme"])
+        print(f"  {fassung}/{seite.name}: {len(r['diagramme'])} Diagramme, {len(r['anfragen'])} lokale Anfragen, "
+              f"{time.perf_counter() - t0:.1f} s")
+    assert not probleme, "\n".join(probleme)
+    assert gezeigt >= 20
+    print(f"\nBildschirmfotos ({fassung}): {fotos}")
