@@ -4,7 +4,7 @@
 """
 import dagster as dg
 
-from kjh.defs import ingestion, orchestration, quality, reports, statistik, transform
+from kjh.defs import ingestion, orchestration, plausibilitaet, quality, reports, statistik, transform
 from kjh.defs.resources import warehouse_resource
 from kjh.settings import quiet_environment
 
@@ -14,6 +14,7 @@ defs = dg.Definitions.merge(
     ingestion.defs(),
     quality.defs(),
     transform.defs(),
+    plausibilitaet.defs(),
     statistik.defs(),
     reports.defs(),
     orchestration.defs(),

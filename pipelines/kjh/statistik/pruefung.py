@@ -32,7 +32,9 @@ from kjh.statistik.saetze import INOBHUTNAHME, SPFH, Saetze
 
 ERROR = "ERROR"
 WARN = "WARN"
-QUALITAET_ASSETS = ("raw/hilfen", "raw/traeger", "raw/zahlungen")
+# assets whose ERROR results in audit.pruefergebnisse withhold the delivery: the GX suites of the
+# inputs and the statistics office's plausibility checks (kjh.defs.plausibilitaet)
+QUALITAET_ASSETS = ("raw/hilfen", "raw/traeger", "raw/zahlungen", "intermediate/int_hilfen_episoden")
 MAX_BEISPIELE = 5
 
 
@@ -45,7 +47,8 @@ class Pruefdefinition:
 
 PRUEFUNGEN = (
     Pruefdefinition("eingaben_qualitaet", ERROR,
-                    "Die ERROR-Prüfungen der Qualitätssuiten für raw/hilfen, raw/traeger und raw/zahlungen sind im "
+                    "Die ERROR-Prüfungen der Qualitätssuiten für raw/hilfen, raw/traeger und raw/zahlungen und die "
+                    "Plausibilitätsprüfungen auf intermediate/int_hilfen_episoden sind im "
                     "Lauf bestanden (audit.pruefergebnisse)."),
     Pruefdefinition("eingaben_vollstaendig", ERROR,
                     "Die Buchungen reichen bis zum Ende des Berichtsjahres (Stand des neuesten zahlungen-Exports "

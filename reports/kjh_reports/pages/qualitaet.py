@@ -31,7 +31,11 @@ def seite(k: Kontext) -> Seite:
             "nicht vor: Die Prüfungen sind noch nicht gelaufen. Sobald sie laufen, stehen ihre Ergebnisse hier.",
             "hinweis warnung"))
     else:
-        teile.append(_pruefungen(k, p))
+        # the finance controls (finanz.…) have a section of their own; the rest are the data checks
+        finanz = p["pruefung"].str.startswith("finanz.")
+        teile.append(_pruefungen(k, p[~finanz], "Prüfungen des letzten Laufs", "pruefungen"))
+        if finanz.any():
+            teile.append(_pruefungen(k, p[finanz], "Finanzkontrollen", "finanzkontrollen"))
     teile.append(_lieferungen(k))
     teile.append(_quarantaene(k))
     gx = k.extras.get("reports_dir")
@@ -41,7 +45,7 @@ def seite(k: Kontext) -> Seite:
     return Seite("qualitaet.html", "Datenqualität", "\n".join(teile), 0, "Qualität")
 
 
-def _pruefungen(k: Kontext, p: pd.DataFrame) -> str:
+def _pruefungen(k: Kontext, p: pd.DataFrame, titel: str, anker: str) -> str:
     if p.empty:
         return h.abschnitt("Prüfungen", h.hinweis("Im letzten Lauf wurden keine Prüfungen ausgeführt."))
     fehler = p[(~p["bestanden"]) & (p["schweregrad"] == "ERROR")]
@@ -82,7 +86,7 @@ def _pruefungen(k: Kontext, p: pd.DataFrame) -> str:
     if bestanden:
         inhalt += (f'<details class="bestanden"><summary>Bestandene Prüfungen ({len(bestanden)}) anzeigen</summary>'
                    + h.tabelle(kopf, bestanden) + "</details>")
-    return h.abschnitt("Prüfungen des letzten Laufs", inhalt, "pruefungen", einleitung=text)
+    return h.abschnitt(titel, inhalt, anker, einleitung=text)
 
 
 def _meldung_intern(r) -> str:

@@ -26,6 +26,7 @@ meldung, pruefbericht, statistik_seite (paths and counts, no record values).
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from kjh.defs.plausibilitaet import ensure_error_results
 from kjh.defs.quality.checks import ensure_run_results
 from kjh.settings import RunSettings
 from kjh.statistik import ausgabe_ordner
@@ -38,7 +39,8 @@ from kjh.warehouse.lock import writer_lock
 GROUP = "statistik"
 KEY = dg.AssetKey(["statistik", "lieferung"])
 EINGABEN = [dg.AssetKey(["raw", art]) for art in ("hilfen", "traeger", "zahlungen")]
-MARTS = [dg.AssetKey(["marts", "fallzahlen_jahr"]), dg.AssetKey(["marts", "ausgaben_jahr"])]
+MARTS = [dg.AssetKey(["marts", "fallzahlen_jahr"]), dg.AssetKey(["marts", "ausgaben_jahr"]),
+         dg.AssetKey(["intermediate", "int_hilfen_episoden"])]  # the plausibility checks' asset
 
 CHECK_SPECS = [
     dg.AssetCheckSpec(p.name, asset=KEY, blocking=p.schweregrad == ERROR,
@@ -101,6 +103,7 @@ def statistik_lieferung(context: dg.AssetExecutionContext, warehouse: DuckDBReso
         # decide on this run's quality results of the inputs (see ensure_run_results)
         ensure_run_results(con, [k.path[-1] for k in EINGABEN], lauf_id=context.run.run_id,
                            reports=settings.reports, log=context.log.info)
+        ensure_error_results(con, context.run.run_id)
         try:
             ergebnis = erstellen(con, out, settings.year, lauf_id=context.run.run_id)
         except KannNichtErstellen as exc:

@@ -1,0 +1,266 @@
+"""Plausibility checks of the kind the state statistics office runs before it
+accepts a delivery (SGB VIII statistics), on the dbt layers.
+
+Some of these faults are stopped earlier (ingestion quarantines `ende < beginn`
+and an ended help without beendigungsgrund; GX flags § 42 at 18+ on raw). They
+are checked here again on what the statistics are actually built from
+(defence in depth: a later load path, a changed macro or a hand-edited table
+must not reach the statutory export unnoticed).
+
+Severity: ERROR (blocks the statutory export) for the statistics office's
+items; WARN (listed only) for the year-over-year jumps and the cost outliers,
+which are suspicious, not necessarily wrong.
+
+Only helps of the newest hilfen export (int_hilfen_episoden.im_aktuellen_export)
+are checked: dropped helps are not reported any more.
+"""
+from kjh.quality.rules import ERROR, WARN
+from kjh.quality.sql_pruefungen import SqlPruefung
+
+# --- documented thresholds -----------------------------------------------------
+
+# § 41 SGB VIII (Hilfe für junge Volljährige): only for people aged 18 or older at beginn.
+VOLLJAEHRIG_AB = 18
+# Erziehungsberatung (§ 28) running longer than this many years is implausible
+# (counselling, not a long-term help): most likely a missing end.
+EB_MAX_JAHRE = 10
+# Helps that may begin before the child's birth: § 19 (Gemeinsame Wohnform für
+# Mütter/Väter und Kinder) can start during pregnancy. Any other help (e.g.
+# Vollzeitpflege § 33) begun before birth is a wrong birth date or beginn.
+VOR_GEBURT_ERLAUBT = ("19",)
+# Overlap of two helps of one person and type: the periods share at least one
+# day beyond a handover (ende of one = beginn of the other is allowed).
+
+# Year-over-year jumps (WARN), per social space and year, complete years only
+# (the year of the cut-off counts when the cut-off is 31.12.):
+VORJAHR_SCHWELLE = 0.25            # change of more than ±25 % against the previous year
+VORJAHR_MIN_FAELLE = 20            # ... only when the previous year had at least 20 cases
+VORJAHR_MIN_NETTO_EUR = 50_000     # ... or at least 50 000 € net expenditure (absolute value)
+
+# Cost per case-month outliers (WARN): net amount of a help's bookings spread
+# over their service period (int_zahlungen_periodengerecht) per month of the
+# help, divided by the case-months of that month (int_hilfen_monate). Compared
+# with the median of its hilfeart over all help-months. The median, not P1/P99:
+# an office has few helps of some types, and percentiles of a small sample are
+# its extremes, so a single outlier would set its own bound.
+KOSTEN_FAKTOR = 10                 # outside [Median / 10, Median × 10] of its hilfeart
+KOSTEN_MIN_BEOBACHTUNGEN = 5       # only hilfearten with at least 5 help-months with costs
+KOSTEN_MIN_FALLMONATE = 0.5        # only months the help ran at least half of (part months distort)
+
+HILFEN = "intermediate/int_hilfen_episoden"
+FALLZAHLEN = "marts/fallzahlen_jahr"
+AUSGABEN = "marts/ausgaben_jahr"
+KOSTEN = "marts/kosten_je_fall"
+
+_AKTUELL = "select * from intermediate.int_hilfen_episoden where im_aktuellen_export"
+_GEPRUEFT_HILFEN = "select count(*) from intermediate.int_hilfen_episoden where im_aktuellen_export"
+_KORREKTUR = "Bitte im Fachverfahren korrigieren; die Korrektur kommt mit dem nächsten Export."
+
+
+def _hilfen_pruefung(name, beschreibung, bedingung, fehlertext, spalten="hilfe_id, hilfeart, beginn, ende"):
+    return SqlPruefung(
+        name=name, schweregrad=ERROR, asset=HILFEN, einheit="Hilfen", beschreibung=beschreibung,
+        fehler_sql=f"select {spalten} from ({_AKTUELL}) as h where {bedingung}",
+        geprueft_sql=_GEPRUEFT_HILFEN, fehlertext=fehlertext,
+    )
+
+
+def _vorjahr_sql(jahre_sql: str, wert: str, min_basis: str) -> str:
+    """Rows (jahr, sozialraum, wert) -> failing (jahr, sozialraum, vorjahr, wert, veraenderung_prozent)."""
+    return f"""
+        with werte as ({jahre_sql}),
+        stand as (select letztes_jahr, berichtsstand from intermediate.int_berichtsstand),
+        vollstaendig as (
+            -- complete years: before the cut-off year, or the cut-off year when the cut-off is 31.12.
+            select distinct werte.jahr from werte cross join stand
+            where werte.jahr < stand.letztes_jahr
+                or (werte.jahr = stand.letztes_jahr and month(stand.berichtsstand) = 12
+                    and day(stand.berichtsstand) = 31)
+        ),
+        paare as (
+            select
+                vorjahr.jahr + 1 as jahr,
+                vorjahr.sozialraum,
+                vorjahr.{wert} as vorjahr,
+                coalesce(aktuell.{wert}, 0) as {wert}
+            from werte as vorjahr
+            inner join vollstaendig on vollstaendig.jahr = vorjahr.jahr + 1
+            left join werte as aktuell
+                on aktuell.jahr = vorjahr.jahr + 1 and aktuell.sozialraum = vorjahr.sozialraum
+            where abs(vorjahr.{wert}) >= {min_basis}
+        )
+        select
+            jahr, sozialraum, vorjahr, {wert},
+            round(100.0 * ({wert} - vorjahr) / abs(vorjahr), 1) as veraenderung_prozent,
+            sozialraum as _sozialraum
+        from paare
+        where abs({wert} - vorjahr) > {VORJAHR_SCHWELLE} * abs(vorjahr)
+    """
+
+
+_FAELLE_JE_JAHR = """
+    select jahr, sozialraum, sum(laufend_31_12 + beendet) as faelle
+    from marts.fallzahlen_jahr group by jahr, sozialraum
+"""
+_NETTO_JE_JAHR = """
+    select haushaltsjahr as jahr, sozialraum, sum(netto_eur) as netto_eur
+    from marts.ausgaben_jahr group by haushaltsjahr, sozialraum
+"""
+
+_KOSTEN_MONATE = f"""
+    with kosten as (
+        select hilfe_id, monat, any_value(hilfeart) as hilfeart, sum(netto_periodengerecht_eur) as netto_eur
+        from intermediate.int_zahlungen_periodengerecht
+        where hilfe_id is not null and hilfeart is not null
+        group by hilfe_id, monat
+    )
+    select
+        kosten.hilfe_id, kosten.monat, kosten.hilfeart, monate.sozialraum,
+        cast(kosten.netto_eur as double) / monate.fallmonate as eur_je_fallmonat
+    from kosten
+    inner join intermediate.int_hilfen_monate as monate
+        on monate.hilfe_id = kosten.hilfe_id and monate.monat = kosten.monat
+    where monate.fallmonate >= {KOSTEN_MIN_FALLMONATE} and kosten.netto_eur > 0
+"""
+
+PRUEFUNGEN: tuple[SqlPruefung, ...] = (
+    _hilfen_pruefung(
+        "plausi.p41_nur_volljaehrige",
+        f"§ 41 (Hilfe für junge Volljährige) nur bei einem Alter von mindestens {VOLLJAEHRIG_AB} Jahren "
+        "bei Beginn.",
+        f"ist_paragraph_41 and alter_bei_beginn < {VOLLJAEHRIG_AB}",
+        "{n} von {geprueft} Hilfen sind als § 41 (junge Volljährige) gekennzeichnet, obwohl die Person bei "
+        f"Beginn jünger als {VOLLJAEHRIG_AB} war. Das Statistische Landesamt weist die Lieferung so zurück. "
+        "Geburtsdatum und Beginn der Hilfe im Fachverfahren prüfen. Beispiele: {beispiele}",
+    ),
+    _hilfen_pruefung(
+        "plausi.p42_nur_minderjaehrige",
+        f"Inobhutnahme (§ 42) nur für Minderjährige (Alter bei Beginn unter {VOLLJAEHRIG_AB}).",
+        f"hilfeart = '42' and alter_bei_beginn >= {VOLLJAEHRIG_AB}",
+        "{n} von {geprueft} Hilfen sind Inobhutnahmen (§ 42) von Personen, die bei Beginn "
+        f"{VOLLJAEHRIG_AB} oder älter waren. Inobhutnahmen gibt es nur für Minderjährige: Hilfeart oder "
+        "Geburtsdatum falsch erfasst. " + _KORREKTUR + " Beispiele: {beispiele}",
+    ),
+    _hilfen_pruefung(
+        "plausi.ende_vor_beginn",
+        "Das Ende einer Hilfe liegt nicht vor ihrem Beginn.",
+        "ende < beginn",
+        "{n} von {geprueft} Hilfen enden vor ihrem Beginn. Beginn und Ende vertauscht oder falsch erfasst. "
+        + _KORREKTUR + " Beispiele: {beispiele}",
+    ),
+    _hilfen_pruefung(
+        "plausi.ende_nach_exportdatum",
+        "Das Ende einer Hilfe liegt nicht nach dem Exportdatum (Stand) der Lieferung, die es gemeldet hat.",
+        "ende > stand_ab",
+        "{n} von {geprueft} Hilfen haben ein Ende nach dem Exportdatum ihres Exports: ein geplantes Ende ist "
+        "noch kein Ende. Im Fachverfahren das Ende erst bei tatsächlicher Beendigung eintragen. "
+        "Beispiele: {beispiele}",
+        spalten="hilfe_id, hilfeart, ende, stand_ab as exportdatum",
+    ),
+    SqlPruefung(
+        name="plausi.beendigungsgrund_fehlt", schweregrad=ERROR, asset=HILFEN, einheit="Hilfen",
+        beschreibung="Eine in einem Berichtsjahr beendete Hilfe hat einen Beendigungsgrund.",
+        fehler_sql=f"""
+            select h.hilfe_id, h.hilfeart, h.ende
+            from ({_AKTUELL}) as h
+            cross join intermediate.int_berichtsstand as b
+            where h.ende is not null and h.beendigungsgrund is null
+                and year(h.ende) between b.erstes_jahr and b.letztes_jahr
+        """,
+        geprueft_sql=f"""
+            select count(*) from ({_AKTUELL}) as h cross join intermediate.int_berichtsstand as b
+            where h.ende is not null and year(h.ende) between b.erstes_jahr and b.letztes_jahr
+        """,
+        fehlertext="{n} von {geprueft} im Berichtszeitraum beendeten Hilfen haben keinen Beendigungsgrund. "
+                   "Die amtliche Statistik verlangt ihn für jede beendete Hilfe. Grund im Fachverfahren "
+                   "nachtragen. Beispiele: {beispiele}",
+    ),
+    SqlPruefung(
+        name="plausi.ueberschneidung_gleiche_hilfeart", schweregrad=ERROR, asset=HILFEN, einheit="Hilfen",
+        beschreibung="Keine Person hat zwei sich zeitlich überschneidende Hilfen derselben Hilfeart "
+                     "(Übergabe am selben Tag zählt nicht als Überschneidung).",
+        fehler_sql=f"""
+            select a.hilfe_id as hilfe_id, b.hilfe_id as zweite_hilfe_id, a.hilfeart,
+                   greatest(a.beginn, b.beginn) as ueberschneidung_ab
+            from ({_AKTUELL}) as a
+            inner join ({_AKTUELL}) as b
+                on a.person_pseudonym = b.person_pseudonym
+                and a.hilfeart = b.hilfeart
+                and a.hilfe_id < b.hilfe_id
+                and a.beginn < coalesce(b.ende, date '9999-12-31')
+                and b.beginn < coalesce(a.ende, date '9999-12-31')
+        """,
+        geprueft_sql=_GEPRUEFT_HILFEN,
+        fehlertext="{n} Hilfepaar(e) derselben Person und Hilfeart überschneiden sich zeitlich ({geprueft} "
+                   "Hilfen geprüft): doppelt erfasst oder die erste Hilfe wurde nicht beendet. Die Hilfen "
+                   "im Fachverfahren zusammenführen oder die frühere beenden. Beispiele: {beispiele}",
+    ),
+    _hilfen_pruefung(
+        "plausi.beginn_vor_geburt",
+        "Keine Hilfe beginnt vor der Geburt (z. B. Vollzeitpflege § 33); ausgenommen § 19 "
+        "(Mutter/Vater-Kind-Einrichtung, kann in der Schwangerschaft beginnen).",
+        "alter_bei_beginn < 0 and hilfeart not in (" + ", ".join(f"'{h}'" for h in VOR_GEBURT_ERLAUBT) + ")",
+        "{n} von {geprueft} Hilfen beginnen vor der Geburt der Person. Geburtsdatum oder Beginn der Hilfe "
+        "falsch erfasst. " + _KORREKTUR + " Beispiele: {beispiele}",
+    ),
+    _hilfen_pruefung(
+        "plausi.eb_dauer_ueber_10_jahre",
+        f"Erziehungsberatung (§ 28) dauert nicht länger als {EB_MAX_JAHRE} Jahre (bis zum Ende oder, bei "
+        "laufender Hilfe, bis zum Exportdatum).",
+        f"hilfeart = '28' and beginn + interval {EB_MAX_JAHRE} year < coalesce(ende, stand_ab)",
+        "{n} von {geprueft} Hilfen sind Erziehungsberatungen (§ 28), die länger als "
+        f"{EB_MAX_JAHRE} Jahre laufen. Meist fehlt das Ende: im Fachverfahren die Beratung mit "
+        "Beendigungsgrund abschließen. Beispiele: {beispiele}",
+    ),
+    SqlPruefung(
+        name="plausi.vorjahr_fallzahlen", schweregrad=WARN, asset=FALLZAHLEN, einheit="Sozialraum-Jahre",
+        beschreibung=f"Fallzahl (laufend am 31.12. + im Jahr beendet) je Sozialraum ändert sich gegenüber dem "
+                     f"Vorjahr um höchstens ±{VORJAHR_SCHWELLE:.0%} (nur bei mindestens {VORJAHR_MIN_FAELLE} "
+                     "Fällen im Vorjahr, nur vollständige Jahre).",
+        fehler_sql=_vorjahr_sql(_FAELLE_JE_JAHR, "faelle", str(VORJAHR_MIN_FAELLE)),
+        geprueft_sql=f"select count(*) from ({_FAELLE_JE_JAHR})",
+        fehlertext="{n} Sozialraum-Jahre mit einem Sprung der Fallzahl um mehr als "
+                   f"±{VORJAHR_SCHWELLE:.0%} gegenüber dem Vorjahr. Bitte prüfen, ob Hilfen fehlen, doppelt "
+                   "oder dem falschen Wohnort zugeordnet sind, und die Erklärung (z. B. neues Angebot) "
+                   "dokumentieren. Beispiele: {beispiele}",
+    ),
+    SqlPruefung(
+        name="plausi.vorjahr_nettoausgaben", schweregrad=WARN, asset=AUSGABEN, einheit="Sozialraum-Jahre",
+        beschreibung=f"Nettoausgaben je Sozialraum und Haushaltsjahr ändern sich gegenüber dem Vorjahr um "
+                     f"höchstens ±{VORJAHR_SCHWELLE:.0%} (nur bei mindestens {VORJAHR_MIN_NETTO_EUR} € im "
+                     "Vorjahr, nur vollständige Jahre).",
+        fehler_sql=_vorjahr_sql(_NETTO_JE_JAHR, "netto_eur", str(VORJAHR_MIN_NETTO_EUR)),
+        geprueft_sql=f"select count(*) from ({_NETTO_JE_JAHR})",
+        fehlertext="{n} Sozialraum-Jahre mit einem Sprung der Nettoausgaben um mehr als "
+                   f"±{VORJAHR_SCHWELLE:.0%} gegenüber dem Vorjahr. Bitte auf fehlende, doppelte oder falsch "
+                   "kontierte Buchungen prüfen und die Erklärung dokumentieren. Beispiele: {beispiele}",
+    ),
+    SqlPruefung(
+        name="plausi.kosten_je_fallmonat_ausreisser", schweregrad=WARN, asset=KOSTEN, einheit="Hilfe-Monate",
+        beschreibung=f"Kosten je Fallmonat einer Hilfe liegen innerhalb [Median / {KOSTEN_FAKTOR}, Median × "
+                     f"{KOSTEN_FAKTOR}] ihrer Hilfeart (nur Hilfearten mit mindestens {KOSTEN_MIN_BEOBACHTUNGEN} "
+                     f"Hilfe-Monaten, nur Monate mit mindestens {KOSTEN_MIN_FALLMONATE} Fallmonaten und "
+                     "positiven Kosten).",
+        fehler_sql=f"""
+            with monate as ({_KOSTEN_MONATE}),
+            spanne as (
+                select hilfeart, median(eur_je_fallmonat) as median_eur
+                from monate group by hilfeart
+                having count(*) >= {KOSTEN_MIN_BEOBACHTUNGEN}
+            )
+            select monate.hilfe_id, monate.monat, monate.hilfeart,
+                   round(monate.eur_je_fallmonat, 2) as eur_je_fallmonat,
+                   round(spanne.median_eur, 2) as median_hilfeart_eur,
+                   monate.sozialraum as _sozialraum
+            from monate
+            inner join spanne on spanne.hilfeart = monate.hilfeart
+            where monate.eur_je_fallmonat > spanne.median_eur * {KOSTEN_FAKTOR}
+                or monate.eur_je_fallmonat < spanne.median_eur / {KOSTEN_FAKTOR}
+        """,
+        geprueft_sql=f"select count(*) from ({_KOSTEN_MONATE})",
+        fehlertext="{n} von {geprueft} Hilfe-Monaten haben Kosten je Fallmonat weit außerhalb der üblichen "
+                   f"Spanne ihrer Hilfeart (mehr als das {KOSTEN_FAKTOR}-fache über oder unter dem Median). "
+                   "Buchungen dieser Hilfen auf Betrag, Leistungszeitraum und Hilfezuordnung prüfen. "
+                   "Beispiele: {beispiele}",
+    ),
+)

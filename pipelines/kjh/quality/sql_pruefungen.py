@@ -1,0 +1,87 @@
+"""Set-based SQL checks on the dbt layers (staging / intermediate / marts).
+
+The Great Expectations suites (kjh.quality.suites) check the raw tables one
+record at a time. The plausibility checks of the state statistics office
+(kjh.quality.plausibilitaet) and the finance controls (kjh.quality.finanzkontrollen)
+compare records with each other (overlapping helps, duplicate bookings, a year
+with its previous year, an amount with the rate × days): one DuckDB query each,
+no GX.
+
+A check is plain data: `fehler_sql` returns one row per failing record (its
+columns are the examples shown to the clerk: ids, dates, amounts, never
+pseudonyms or birth data; an optional column `_sozialraum` feeds the results per
+social space), `geprueft_sql` returns the number of records looked at. Its
+result is a kjh.quality.rules.Ergebnis, written to audit.pruefergebnisse like
+the results of the GX suites.
+"""
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kjh.quality.rules import MAX_BEISPIELE, SCHWEREGRADE, SOZIALRAUM, VERBOTENE_SPALTEN, Ergebnis
+
+ERWARTUNG = "SQL (DuckDB)"
+
+
+@dataclass(frozen=True, eq=False)
+class SqlPruefung:
+    name: str          # stable, with the section prefix: "plausi.…" or "finanz.…"
+    schweregrad: str   # ERROR | WARN
+    asset: str         # the dbt model it is attached to, e.g. "intermediate/int_hilfen_episoden"
+    einheit: str       # what one checked record is, plural ("Hilfen", "Buchungen")
+    beschreibung: str  # what is checked, with its threshold, in German
+    fehler_sql: str    # one row per failing record; columns = example fields (+ optional _sozialraum)
+    geprueft_sql: str  # one value: records looked at
+    fehlertext: str    # on failure; placeholders {n} {geprueft} {einheit} {beispiele}
+
+    def __post_init__(self):
+        if self.schweregrad not in SCHWEREGRADE:
+            raise ValueError(f"{self.name}: Schweregrad {self.schweregrad!r}")
+        if not self.name.startswith(("plausi.", "finanz.")):
+            raise ValueError(f"{self.name}: Name ohne Abschnitt (plausi./finanz.)")
+
+
+def _wert(v):
+    if isinstance(v, Decimal):
+        return float(v)
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    return v
+
+
+def _beispiel_text(b: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in b.items() if v is not None)
+
+
+def run(con, pruefung: SqlPruefung) -> Ergebnis:
+    """Run one check on the warehouse and return its result (nothing written)."""
+    fehler = f"({pruefung.fehler_sql.strip().rstrip(';')})"
+    geprueft = int(con.execute(pruefung.geprueft_sql).fetchone()[0] or 0)
+    n = int(con.execute(f"select count(*) from {fehler} as f").fetchone()[0])
+    beispiele: list[dict] = []
+    je_sozialraum: dict[str, int] = {}
+    if n:
+        cur = con.execute(f"select * from {fehler} as f order by all limit {MAX_BEISPIELE}")
+        spalten = [d[0] for d in cur.description]
+        verboten = VERBOTENE_SPALTEN.intersection(spalten) | {s for s in spalten if "pseudonym" in s}
+        if verboten:  # a programming error, never shown to anyone
+            raise ValueError(f"{pruefung.name}: personenbezogene Spalten in den Beispielen: {sorted(verboten)}")
+        for row in cur.fetchall():
+            beispiele.append({s: _wert(v) for s, v in zip(spalten, row) if s != SOZIALRAUM})
+        if SOZIALRAUM in spalten:
+            je_sozialraum = {str(s): int(c) for s, c in con.execute(
+                f"select {SOZIALRAUM}, count(*) from {fehler} as f group by all order by all").fetchall()}
+        meldung = pruefung.fehlertext.format(
+            n=n, geprueft=geprueft, einheit=pruefung.einheit,
+            beispiele="; ".join(_beispiel_text(b) for b in beispiele) + (" …" if n > len(beispiele) else ""))
+    else:
+        meldung = f"Bestanden: {geprueft} {pruefung.einheit} geprüft, keine Auffälligkeiten."
+    return Ergebnis(
+        pruefung=pruefung.name, asset=pruefung.asset, schweregrad=pruefung.schweregrad, bestanden=n == 0,
+        fehlerhafte_zeilen=n, geprueft_zeilen=geprueft, beispiele=beispiele, je_sozialraum=je_sozialraum,
+        meldung=meldung, beschreibung=pruefung.beschreibung, erwartung=ERWARTUNG, gx_suite="",
+    )
+
+
+def run_all(con, pruefungen) -> list[Ergebnis]:
+    return [run(con, p) for p in pruefungen]
