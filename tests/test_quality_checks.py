@@ -378,8 +378,8 @@ def test_fault_fails_exactly_its_checks(szenario, tmp_path, monkeypatch):
         assert meta["nicht_bestanden"].value == len(failed)
         assert meta["fehlerhafte_zeilen"].value == sum(expected[n][0] for n in failed)
         assert set(meta["beispiele"].value) == failed
-    blocked = any(ALLE[n].schweregrad == ERROR for n in expected)
-    assert befund.result.success == (not blocked)
+    # a failed check never fails the run: an ERROR withholds only the statutory export
+    assert befund.result.success
 
 
 def test_every_check_has_a_fault_that_fails_it(tmp_path):

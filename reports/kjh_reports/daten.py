@@ -98,9 +98,16 @@ def _df(con, sql: str, params=None) -> pd.DataFrame:
     return con.execute(sql, params or []).df()
 
 
+class KeineDaten(Exception):
+    """No helps and bookings loaded yet: int_berichtsstand has no row, every mart is empty."""
+
+
 def lade(con, jahr: int | None = None) -> Berichtsdaten:
     """Read everything from an open connection (read-only is enough)."""
-    stand = _df(con, "select * from intermediate.int_berichtsstand").iloc[0]
+    staende = _df(con, "select * from intermediate.int_berichtsstand")
+    if staende.empty:
+        raise KeineDaten("Noch keine Daten: es sind noch keine Hilfen und Buchungen geladen.")
+    stand = staende.iloc[0]
     marts = {m: _df(con, f"select * from marts.{m}") for m in MARTS}
     hilfearten = _df(con, "select hilfeart, paragraph, bezeichnung, setting from staging.stg_ref__hilfearten "
                           "order by try_cast(split_part(hilfeart, '.', 1) as integer), hilfeart")

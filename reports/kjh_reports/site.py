@@ -73,7 +73,22 @@ def schreibe(d: Berichtsdaten, reports_dir: Path, intern: bool, g: Geschuetzt | 
                     nicht_schuetzbar=0 if intern else g.sperrung.nicht_schuetzbar, sekunden=time.perf_counter() - t0)
 
 
+def schreibe_leer(reports_dir: Path, grund: str) -> Path:
+    """Before the first helps and bookings: an index page that says so, nothing else."""
+    reports_dir = Path(reports_dir)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    index = reports_dir / "index.html"
+    index.write_text(
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>kjh – Berichte</title></head>'
+        f"<body><h1>Jugendhilfe nach Sozialräumen</h1><p>{grund} Die Berichte entstehen beim nächsten Lauf "
+        "mit Exporten der Fälle und Zahlungen.</p></body></html>", encoding="utf-8")
+    return index
+
+
 def render_site(warehouse_path: Path, reports_dir: Path, intern: bool, jahr: int | None = None) -> Path:
     """Read the warehouse (read-only), write the site, return the path of index.html."""
-    d = daten_mod.lade_datei(Path(warehouse_path), jahr)
+    try:
+        d = daten_mod.lade_datei(Path(warehouse_path), jahr)
+    except daten_mod.KeineDaten as leer:
+        return schreibe_leer(Path(reports_dir), str(leer))
     return schreibe(d, Path(reports_dir), intern).index

@@ -36,8 +36,16 @@ def _daten(warehouse: DuckDBResource, settings: RunSettings):
 def website(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
     from kjh_reports import site
 
+    from kjh_reports.daten import KeineDaten
+
     settings = RunSettings.from_env()
-    ergebnis = site.schreibe(_daten(warehouse, settings), settings.reports, settings.intern)
+    try:
+        d = _daten(warehouse, settings)
+    except KeineDaten as leer:
+        index = site.schreibe_leer(settings.reports, str(leer))
+        context.log.info(f"Berichte: {leer}")
+        return dg.MaterializeResult(metadata={"seiten": 1, "leer": True, "index": dg.MetadataValue.path(str(index))})
+    ergebnis = site.schreibe(d, settings.reports, settings.intern)
     context.log.info(f"Berichte: {len(ergebnis.seiten)} Seiten in {ergebnis.sekunden:.1f} s, {ergebnis.index}")
     if ergebnis.nicht_schuetzbar:
         context.log.warning(f"{ergebnis.nicht_schuetzbar} kleine Fallzahlen bleiben erschließbar, meist aus Zeilen "
@@ -59,8 +67,15 @@ def website(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.
 def excel(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
     from kjh_reports import excel as excel_mod
 
+    from kjh_reports.daten import KeineDaten
+
     settings = RunSettings.from_env()
-    mappe = excel_mod.schreibe(_daten(warehouse, settings), settings.reports, settings.intern)
+    try:
+        d = _daten(warehouse, settings)
+    except KeineDaten as leer:
+        context.log.info(f"Arbeitsmappe: nicht geschrieben – {leer}")
+        return dg.MaterializeResult(metadata={"leer": True})
+    mappe = excel_mod.schreibe(d, settings.reports, settings.intern)
     context.log.info(f"Arbeitsmappe: {mappe.pfad} ({mappe.blaetter} Blätter)")
     return dg.MaterializeResult(metadata={
         "pfad": dg.MetadataValue.path(str(mappe.pfad)),
