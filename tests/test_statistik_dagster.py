@@ -52,7 +52,8 @@ def test_asset_depends_on_raw_inputs_and_marts_and_has_the_checks():
     node = graph.get(KEY)
     assert node.group_name == "statistik"
     assert {k.to_user_string() for k in node.parent_keys} == {
-        "raw/hilfen", "raw/traeger", "raw/zahlungen", "marts/fallzahlen_jahr", "marts/ausgaben_jahr"}
+        "raw/hilfen", "raw/traeger", "raw/zahlungen", "marts/fallzahlen_jahr", "marts/ausgaben_jahr",
+        "intermediate/int_hilfen_episoden"}
     specs = {s.name: s for s in statistik_area.CHECK_SPECS}
     assert set(specs) == {p.name for p in PRUEFUNGEN}
     assert all(specs[p.name].blocking == (p.schweregrad == "ERROR") for p in PRUEFUNGEN)
