@@ -51,22 +51,38 @@ netto_monat as (
 
 -- every case booking counts for the cut-offs at the end of its own month and
 -- of the two following months, if its help is still running then
-laufrate as (
+faelle_versetzt as (
 
+    -- the month of each cut-off as a column of its own, so that the join to
+    -- the months is an equality (hash join), not a range join over all rows
     select
         zahlungen.sozialraum,
         zahlungen.teilplan,
-        monate.monat,
-        sum(zahlungen.netto_eur) / 3.0 as laufrate
+        zahlungen.hilfe_beginn,
+        zahlungen.hilfe_ende,
+        zahlungen.netto_eur,
+        cast(zahlungen.buchungsmonat + to_months(versatz.monate_spaeter) as date) as laufmonat
 
     from zahlungen
     cross join (values (0), (1), (2)) as versatz(monate_spaeter)
-    inner join monate
-        on monate.monat = cast(zahlungen.buchungsmonat + to_months(versatz.monate_spaeter) as date)
     where zahlungen.hilfe_id is not null
         and zahlungen.hilfe_beginn is not null
-        and {{ is_running_on('zahlungen.hilfe_beginn', 'zahlungen.hilfe_ende', 'monate.stichtag') }}
-    group by zahlungen.sozialraum, zahlungen.teilplan, monate.monat
+
+),
+
+laufrate as (
+
+    select
+        faelle_versetzt.sozialraum,
+        faelle_versetzt.teilplan,
+        monate.monat,
+        sum(faelle_versetzt.netto_eur) / 3.0 as laufrate
+
+    from faelle_versetzt
+    inner join monate
+        on monate.monat = faelle_versetzt.laufmonat
+    where {{ is_running_on('faelle_versetzt.hilfe_beginn', 'faelle_versetzt.hilfe_ende', 'monate.stichtag') }}
+    group by faelle_versetzt.sozialraum, faelle_versetzt.teilplan, monate.monat
 
 ),
 

@@ -2,6 +2,22 @@
 -- Haushaltsjahr, and its help: type, setting and social space. The social
 -- space is the mapping in force on buchungsdatum for the help's wohnort_ags;
 -- a booking without a help belongs to 'ohne Sozialraum'.
+--
+-- Incremental (README.md, Benchmark: "Incremental builds"): bookings are never changed, so a
+-- row only needs building again when the booking is new (a delivery after the
+-- newest one taken in), when anything it takes from its help changed (the
+-- help's fingerprint `hilfe_merkmale` differs: a new export version, a type's
+-- setting) or when the social-space mapping changed (then every row).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='buchung_id',
+        on_schema_change='append_new_columns',
+    )
+}}
+{%- set inkrementell = inkrementell_moeglich('geaendert_am') %}
+
 with
 
 zahlungen as (
@@ -12,7 +28,12 @@ zahlungen as (
 
 hilfen as (
 
-    select * from {{ ref('int_hilfen_episoden') }}
+    select
+        *,
+        -- fingerprint of everything a booking row takes from its help
+        hash(traeger_id, wohnort_ags, hilfeart, setting, ist_paragraph_41, beginn, ende) as merkmale
+
+    from {{ ref('int_hilfen_episoden') }}
 
 ),
 
@@ -22,23 +43,79 @@ zuordnung as (
 
 ),
 
-final as (
+zuordnung_stand as (
+
+    -- fingerprint of the whole social-space mapping
+    select
+        hash(string_agg(concat_ws('|', ags, sozialraum, gueltig_ab, gueltig_bis), ',' order by ags, gueltig_ab))
+            as zuordnung_stand
+
+    from zuordnung
+
+),
+
+{% if inkrementell %}
+
+bisher as (
+
+    select
+        coalesce(max(lieferung_id), -1) as letzte_lieferung,
+        coalesce(bool_or(zuordnung_stand <> (select zuordnung_stand from zuordnung_stand)), false)
+            as zuordnung_geaendert
+
+    from {{ this }}
+
+),
+
+geaenderte_hilfen as (
+
+    select distinct bisherige.hilfe_id
+
+    from {{ this }} as bisherige
+    left join hilfen
+        on bisherige.hilfe_id = hilfen.hilfe_id
+    where bisherige.hilfe_id is not null
+        and bisherige.hilfe_merkmale is distinct from hilfen.merkmale
+
+),
+
+zu_bauen as (
+
+    select *
+    from zahlungen
+    where lieferung_id > (select letzte_lieferung from bisher)
+        or hilfe_id in (select hilfe_id from geaenderte_hilfen)
+        or (select zuordnung_geaendert from bisher)
+
+),
+
+{% else %}
+
+zu_bauen as (
+
+    select * from zahlungen
+
+),
+
+{% endif %}
+
+neu as (
 
     select
         -- ids
-        zahlungen.buchung_id,
-        zahlungen.hilfe_id,
+        zu_bauen.buchung_id,
+        zu_bauen.hilfe_id,
         -- provider of the booking; the help's provider when the booking names none
-        coalesce(zahlungen.traeger_id, hilfen.traeger_id) as traeger_id,
+        coalesce(zu_bauen.traeger_id, hilfen.traeger_id) as traeger_id,
 
         -- dimensions
-        year(zahlungen.buchungsdatum) as haushaltsjahr,
-        cast(date_trunc('month', zahlungen.buchungsdatum) as date) as buchungsmonat,
-        zahlungen.kostenart,
-        zahlungen.produktkonto,
-        {{ teilplan_of('zahlungen.produktkonto') }} as teilplan,
+        year(zu_bauen.buchungsdatum) as haushaltsjahr,
+        cast(date_trunc('month', zu_bauen.buchungsdatum) as date) as buchungsmonat,
+        zu_bauen.kostenart,
+        zu_bauen.produktkonto,
+        {{ teilplan_of('zu_bauen.produktkonto') }} as teilplan,
         case
-            when zahlungen.hilfe_id is null then {{ ohne_sozialraum() }}
+            when zu_bauen.hilfe_id is null then {{ ohne_sozialraum() }}
             else coalesce(zuordnung.sozialraum, {{ sozialraum_nicht_zugeordnet() }})
         end as sozialraum,
         hilfen.wohnort_ags,
@@ -49,23 +126,81 @@ final as (
         hilfen.ende as hilfe_ende,
 
         -- amounts
-        zahlungen.betrag,
-        {{ ausgabe_eur('zahlungen.kostenart', 'zahlungen.betrag') }} as ausgabe_eur,
-        {{ einnahme_eur('zahlungen.kostenart', 'zahlungen.betrag') }} as einnahme_eur,
-        {{ netto_eur('zahlungen.kostenart', 'zahlungen.betrag') }} as netto_eur,
+        zu_bauen.betrag,
+        {{ ausgabe_eur('zu_bauen.kostenart', 'zu_bauen.betrag') }} as ausgabe_eur,
+        {{ einnahme_eur('zu_bauen.kostenart', 'zu_bauen.betrag') }} as einnahme_eur,
+        {{ netto_eur('zu_bauen.kostenart', 'zu_bauen.betrag') }} as netto_eur,
 
         -- dates
-        zahlungen.buchungsdatum,
-        zahlungen.zeitraum_von,
+        zu_bauen.buchungsdatum,
+        zu_bauen.zeitraum_von,
         -- a period that ends before it starts is taken as its first day
-        greatest(zahlungen.zeitraum_bis, zahlungen.zeitraum_von) as zeitraum_bis
+        greatest(zu_bauen.zeitraum_bis, zu_bauen.zeitraum_von) as zeitraum_bis,
 
-    from zahlungen
+        -- bookkeeping of the incremental build
+        zu_bauen.lieferung_id,
+        hilfen.merkmale as hilfe_merkmale,
+        (select zuordnung_stand from zuordnung_stand) as zuordnung_stand,
+        {{ lauf_zeitpunkt() }} as aktualisiert_am
+
+    from zu_bauen
     left join hilfen
-        on zahlungen.hilfe_id = hilfen.hilfe_id
+        on zu_bauen.hilfe_id = hilfen.hilfe_id
     left join zuordnung
-        on {{ zuordnung_gilt_am('zuordnung', 'hilfen.wohnort_ags', 'zahlungen.buchungsdatum') }}
+        on {{ zuordnung_gilt_am('zuordnung', 'hilfen.wohnort_ags', 'zu_bauen.buchungsdatum') }}
+
+),
+
+{% if inkrementell %}
+
+alt as (
+
+    -- the rows being replaced: did the figures the expenditure marts read change?
+    select
+        buchung_id, haushaltsjahr, buchungsmonat, sozialraum, teilplan, hilfeart,
+        ausgabe_eur, einnahme_eur, netto_eur, geaendert_am
+
+    from {{ this }}
+    where buchung_id in (select buchung_id from zu_bauen)
+
+),
+
+final as (
+
+    select
+        neu.*,
+        case
+            when alt.buchung_id is not null
+                and neu.haushaltsjahr is not distinct from alt.haushaltsjahr
+                and neu.buchungsmonat is not distinct from alt.buchungsmonat
+                and neu.sozialraum is not distinct from alt.sozialraum
+                and neu.teilplan is not distinct from alt.teilplan
+                and neu.hilfeart is not distinct from alt.hilfeart
+                and neu.ausgabe_eur is not distinct from alt.ausgabe_eur
+                and neu.einnahme_eur is not distinct from alt.einnahme_eur
+                and neu.netto_eur is not distinct from alt.netto_eur
+                then alt.geaendert_am
+            else neu.aktualisiert_am
+        end as geaendert_am
+
+    from neu
+    left join alt
+        on neu.buchung_id = alt.buchung_id
 
 )
+
+{% else %}
+
+final as (
+
+    select
+        neu.*,
+        neu.aktualisiert_am as geaendert_am
+
+    from neu
+
+)
+
+{% endif %}
 
 select * from final

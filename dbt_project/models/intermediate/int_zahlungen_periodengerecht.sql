@@ -2,14 +2,16 @@
 -- (zeitraum_von..zeitraum_bis, both inclusive) pro rata by days, one row per
 -- booking and month. Exact to the cent: a month gets the difference of the
 -- rounded cumulative shares, so the months add up to the booking.
+--
+-- A view: its only consumer (kosten_je_fall) aggregates it at once, and the
+-- arithmetic is cheap next to writing some ten million rows per Land.
+{{ config(materialized='view') }}
+
 with
 
-zahlungen as (
-
-    select * from {{ ref('int_zahlungen') }}
-
-),
-
+-- (int_zahlungen is read in the FROM below, not in an import CTE: a filter on
+-- its columns, such as the tests' restriction to the latest build, then
+-- reaches the table scan instead of a materialized copy of all bookings)
 monate as (
 
     select
@@ -23,9 +25,10 @@ monate as (
         zahlungen.zeitraum_bis,
         cast(zahlungen.netto_eur * 100 as bigint) as netto_cent,
         datediff('day', zahlungen.zeitraum_von, zahlungen.zeitraum_bis) + 1 as tage_gesamt,
-        cast(t.monat as date) as monat
+        cast(t.monat as date) as monat,
+        zahlungen.aktualisiert_am
 
-    from zahlungen,
+    from {{ ref('int_zahlungen') }} as zahlungen,
         unnest(generate_series(
             cast(date_trunc('month', zahlungen.zeitraum_von) as date),
             cast(date_trunc('month', zahlungen.zeitraum_bis) as date),
@@ -76,7 +79,10 @@ final as (
 
         -- amounts
         tage_bis_monatsende - tage_vorher as tage_im_zeitraum,
-        {{ cents_to_eur('anteil_cent') }} as netto_periodengerecht_eur
+        {{ cents_to_eur('anteil_cent') }} as netto_periodengerecht_eur,
+
+        -- bookkeeping: when the booking's row in int_zahlungen was built
+        aktualisiert_am
 
     from anteile
 

@@ -1,8 +1,29 @@
+-- Incremental by Haushaltsjahr (README.md, Benchmark: "Incremental builds"): a build
+-- recomputes the years in which a booking's figures changed since the last
+-- build (int_zahlungen.geaendert_am after this mart's watermark) and replaces
+-- them; a monthly delta touches the current year only.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='haushaltsjahr',
+        on_schema_change='fail',
+        post_hook="{{ inkrement_stand_merken('select max(geaendert_am) from ' ~ ref('int_zahlungen')) }}",
+    )
+}}
+
 with
 
 zahlungen as (
 
     select * from {{ ref('int_zahlungen') }}
+    {% if is_incremental() %}
+    where haushaltsjahr in (
+        select distinct haushaltsjahr
+        from {{ ref('int_zahlungen') }}
+        where geaendert_am > {{ inkrement_stand() }}
+    )
+    {% endif %}
 
 ),
 

@@ -1,8 +1,28 @@
+-- Incremental by Haushaltsjahr like ausgaben_jahr: the months of every year
+-- in which a booking's figures changed are recomputed (the cumulated net
+-- runs within the Haushaltsjahr) and replace the stored months of that year.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='monat',
+        on_schema_change='fail',
+        post_hook="{{ inkrement_stand_merken('select max(geaendert_am) from ' ~ ref('int_zahlungen')) }}",
+    )
+}}
+
 with
 
 zahlungen as (
 
     select * from {{ ref('int_zahlungen') }}
+    {% if is_incremental() %}
+    where haushaltsjahr in (
+        select distinct haushaltsjahr
+        from {{ ref('int_zahlungen') }}
+        where geaendert_am > {{ inkrement_stand() }}
+    )
+    {% endif %}
 
 ),
 

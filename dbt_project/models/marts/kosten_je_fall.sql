@@ -2,6 +2,15 @@
 -- over their service period by days, per year of the service month, the
 -- help's type and the social space on the year's reference date; divided by
 -- the case-months (days running / days of the month) of the same cell.
+-- post-hook: every row test of int_zahlungen and int_zahlungen_periodengerecht
+-- passed in this build (else dbt build skips this model): record how far the
+-- booking rows have been checked (macro zahlungen_zu_pruefen).
+{{
+    config(
+        post_hook="{{ inkrement_stand_merken('select max(aktualisiert_am) from ' ~ ref('int_zahlungen'), 'intermediate.int_zahlungen geprueft') }}",
+    )
+}}
+
 with
 
 hilfen_jahre as (

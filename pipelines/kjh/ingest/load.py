@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import pandas as pd
+import numpy as np
 
 from kjh.contract import ExportKind, load_contract
 from kjh.ingest import faults
@@ -76,7 +76,8 @@ def deliver(con, delivery: Delivery, *, lauf_id: str | None = None, workdir: Pat
     mapping = delivery.mapping or contract_default(delivery.art)
     with tempfile.TemporaryDirectory(dir=workdir, prefix="kjh-") as tmp:
         try:
-            scanned = scan(delivery.path, Path(tmp) / "work.csv", delimiter=mapping.trennzeichen, encoding=mapping.kodierung)
+            scanned = scan(delivery.path, Path(tmp) / "work.csv", delimiter=mapping.trennzeichen,
+                           encoding=mapping.kodierung, sha256=sha)
             outcome.zeilen = scanned.records
             _check_not_older(con, kind, delivery)
             if scanned.records == 0 and kind.load == "full":
@@ -98,7 +99,7 @@ def deliver(con, delivery: Delivery, *, lauf_id: str | None = None, workdir: Pat
             outcome.geladen = outcome.quarantaene = outcome.uebersprungen = 0
             _record(con, outcome, sha, None, lauf_id)
         finally:
-            for t in ("_rec", "_parsed", "_typed", "_recinfo_t"):
+            for t in ("_rec", "_typed"):
                 con.execute(f"drop table if exists {t}")
     return outcome
 
@@ -153,17 +154,28 @@ def _record(con, o: Outcome, sha: str, encoding: str | None, lauf_id: str | None
 
 
 def _read_records(con, scanned: ScannedFile, mapping) -> int:
-    """DuckDB parses the records; row order is file order (single-threaded scan)."""
+    """DuckDB parses the records into _rec (header row first) with the physical line and
+    field count of each from the scan (_zeile, _nfelder), joined by position: the CSV scan
+    is single-threaded, so row order is file order and rowid i is record i."""
     width = max(int(scanned.field_counts.max()) if scanned.records else 0, len(scanned.header))
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
-    con.execute(
-        f"""create temp table _rec as
-            select row_number() over () as _rn, *
-            from read_csv({lit(str(scanned.work_file))}, delim={lit(mapping.trennzeichen)}, quote='"', escape='"',
-                          header=false, columns={columns}, null_padding=true, parallel=false,
-                          auto_detect=false, new_line='\\n', strict_mode=false)"""
-    )
-    count = scalar(con, "select count(*) from _rec")
+    con.register("_recinfo", {
+        "_zeile": np.concatenate(([1], scanned.record_lines)).astype(np.int64),
+        "_nfelder": np.concatenate(([len(scanned.header)], scanned.field_counts)).astype(np.int64),
+    })
+    try:
+        con.execute(
+            f"""create temp table _rec as
+                select *
+                from (select *, true as _gelesen
+                      from read_csv({lit(str(scanned.work_file))}, delim={lit(mapping.trennzeichen)}, quote='"',
+                                    escape='"', header=false, columns={columns}, null_padding=true, parallel=false,
+                                    auto_detect=false, new_line='\\n', strict_mode=false))
+                positional join _recinfo"""
+        )
+    finally:
+        con.unregister("_recinfo")
+    count = scalar(con, "select count(_gelesen) from _rec")
     if count != scanned.records + 1:
         raise FileRejected(
             faults.NICHT_LESBAR,
@@ -174,12 +186,10 @@ def _read_records(con, scanned: ScannedFile, mapping) -> int:
 
 
 def _load_records(con, kind: ExportKind, delivery: Delivery, mapping, scanned: ScannedFile, o: Outcome) -> None:
+    """Set-based: one statement types every record, decides its first fault and computes the
+    stored columns (_typed); duplicates, quarantine and the raw insert work on that table."""
     header = map_header(kind, scanned.header, mapping)
     width = _read_records(con, scanned, mapping)
-    info = pd.DataFrame({"_rn": range(2, scanned.records + 2), "_zeile": scanned.record_lines, "_nfelder": scanned.field_counts})
-    con.register("_recinfo", info)
-    con.execute("create temp table _recinfo_t as select * from _recinfo")
-    con.unregister("_recinfo")
 
     txt_cols = []
     for col in kind.columns:
@@ -189,54 +199,59 @@ def _load_records(con, kind: ExportKind, delivery: Delivery, mapping, scanned: S
         "json_object(" + ", ".join(f"{lit(n)}, c{i}" for n, i in header.extra.items()) + ")"
         if header.extra else "null::json"
     )
-    con.execute(
-        f"""create temp table _parsed as
-            select i._zeile, i._nfelder, {', '.join(txt_cols)}, {extra} as _extra,
-                   {masked_line(kind, header, mapping.trennzeichen, width)} as _rohzeile
-            from _rec r join _recinfo_t i using (_rn)"""
-    )
     typed = [f"{value_sql(c, ident(c.name + '__txt'), mapping)} as {ident(c.name)}" for c in kind.columns]
-    key = ", ".join(ident(k) for k in kind.key)
-    key_text = " || ' / ' || ".join(f"coalesce(cast({ident(k)} as varchar), '')" for k in kind.key)
-    duplicate = (f"{{'code': {lit(faults.DUPLIKAT)}, 'grund': '„{' / '.join(kind.key)}“ „' || {key_text} || "
-                 f"'“ kommt in dieser Datei schon in Zeile ' || _erste || ' vor; der erste Datensatz gilt.'}}")
-    # First fault of each record; of the clean records with the same key the
-    # first is loaded and later ones are duplicates.
-    con.execute(
-        f"""create temp table _typed as
-            with t as (select *, {', '.join(typed)} from _parsed),
-                 f as (select *, {fault_case(kind, header, mapping)} as _fault0 from t),
-                 d as (select *, min(_zeile) over (partition by {key}, _fault0 is null) as _erste from f)
-            select * exclude (_fault0, _erste),
-                   case when _fault0 is null and _zeile > _erste then {duplicate} else _fault0 end as _fault
-            from d"""
-    )
 
     raw_columns = [r[0] for r in con.execute(f"describe raw.{ident(kind.name)}").fetchall()]
     derived = DERIVED.get(kind.name, {})
-    values = {c: ident(c) for c in kind.column_names}
-    values.update(derived)
     content_cols = [c for c in raw_columns if c not in META_COLUMNS]
-    hash_expr = "md5(concat_ws(chr(31), " + ", ".join(f"coalesce(cast({values[c]} as varchar), '∅')" for c in content_cols) + "))"
+    hash_expr = "md5(concat_ws(chr(31), " + ", ".join(f"coalesce(cast({ident(c)} as varchar), '∅')" for c in content_cols) + "))"
+    derived_cols = "".join(f", {expr} as {ident(name)}" for name, expr in derived.items())
+    # The first fault of each record (NULL = clean) and, for every record, the
+    # columns the raw table stores (derived values and the content hash).
     con.execute(
-        f"""create or replace temp table _neu as
-            select {', '.join(f'{values[c]} as {ident(c)}' for c in content_cols)},
-                   _extra as zusatzspalten, {hash_expr} as zeilen_hash, _zeile as zeile
-            from _typed where _fault is null"""
+        f"""create temp table _typed as
+            with p as (select rowid as _rn, _zeile, _nfelder, {', '.join(txt_cols)}, {extra} as _extra
+                       from _rec),
+                 t as (select *, {', '.join(typed)} from p where _zeile > 1),
+                 f as (select *, {fault_case(kind, header, mapping)} as _fault from t),
+                 g as (select *{derived_cols} from f)
+            select * exclude (_nfelder), {hash_expr} as zeilen_hash from g"""
     )
-    _quarantine(con, kind, delivery, o)
+    _mark_duplicates(con, kind)
+
+    masked = masked_line(kind, header, mapping.trennzeichen, width)
+    _quarantine(con, kind, delivery, o, masked)
     if kind.load == "delta":
-        _append_delta(con, kind, delivery, o, raw_columns)
+        _append_delta(con, kind, delivery, o, raw_columns, masked)
     else:
         _merge_full(con, kind, delivery, o, raw_columns)
-    con.execute("drop table if exists _neu")
     o.meldung = _summary(o)
 
 
-def _quarantine(con, kind: ExportKind, delivery: Delivery, o: Outcome) -> None:
+def _mark_duplicates(con, kind: ExportKind) -> None:
+    """Of the clean records with the same key the first is loaded, later ones are duplicates."""
+    key = ", ".join(ident(k) for k in kind.key)
+    dup_keys = f"select {key}, min(_zeile) as _erste from _typed where _fault is null group by {key} having count(*) > 1"
+    if not scalar(con, f"select count(*) from ({dup_keys})"):
+        return
+    key_text = " || ' / ' || ".join(f"coalesce(cast(t.{ident(k)} as varchar), '')" for k in kind.key)
+    duplicate = (f"{{'code': {lit(faults.DUPLIKAT)}, 'grund': '„{' / '.join(kind.key)}“ „' || {key_text} || "
+                 f"'“ kommt in dieser Datei schon in Zeile ' || d._erste || ' vor; der erste Datensatz gilt.'}}")
+    match = " and ".join(f"t.{ident(k)} is not distinct from d.{ident(k)}" for k in kind.key)
     con.execute(
-        """insert into audit.quarantaene (lieferung_id, datei, zeile, art, grund_code, grund, rohzeile)
-           select ?, ?, _zeile, ?, _fault.code, _fault.grund, _rohzeile from _typed where _fault is not null""",
+        f"""update _typed t set _fault = {duplicate}
+            from ({dup_keys}) d
+            where {match} and t._fault is null and t._zeile > d._erste"""
+    )
+
+
+def _quarantine(con, kind: ExportKind, delivery: Delivery, o: Outcome, masked: str) -> None:
+    con.execute(
+        f"""insert into audit.quarantaene (lieferung_id, datei, zeile, art, grund_code, grund, rohzeile)
+            select ?, ?, t._zeile, ?, t._fault.code, t._fault.grund, {masked}
+            from _typed t join _rec r on r.rowid = t._rn
+            where t._fault is not null
+            order by t._zeile""",
         [_next_id(con, o), delivery.datei, kind.name],
     )
     o.quarantaene = scalar(con, "select count(*) from _typed where _fault is not null")
@@ -248,36 +263,48 @@ def _next_id(con, o: Outcome) -> int:
     return o.lieferung_id
 
 
-def _append_delta(con, kind: ExportKind, delivery: Delivery, o: Outcome, raw_columns: list[str]) -> None:
+def _stored(raw_columns: list[str], fixed: dict[str, str]) -> str:
+    """Select list of the raw columns from the clean records `n` of _typed."""
+    names = {"zusatzspalten": "n._extra", "zeile": "n._zeile"}
+    return ", ".join(fixed.get(c) or names.get(c) or f"n.{ident(c)}" for c in raw_columns)
+
+
+def _append_delta(con, kind: ExportKind, delivery: Delivery, o: Outcome, raw_columns: list[str], masked: str) -> None:
     """Bookings are never edited: same content again is skipped, other content is a conflict."""
     key = kind.key[0]
     t = f"raw.{ident(kind.name)}"
+    cols = ", ".join(ident(c) for c in raw_columns)
+    sel = _stored(raw_columns, {"stand": "?::date", "lieferung_id": "?::integer"})
+    clean = scalar(con, "select count(*) from _typed where _fault is null")
+    known = scalar(con, f"select count(*) from _typed n join {t} r using ({ident(key)}) where n._fault is null")
+    if not known:  # the usual delta: nothing delivered before
+        con.execute(f"insert into {t} ({cols}) select {sel} from _typed n where n._fault is null",
+                    [delivery.exportdatum, o.lieferung_id])
+        o.geladen = clean
+        return
     con.execute(
         f"""insert into audit.quarantaene (lieferung_id, datei, zeile, art, grund_code, grund, rohzeile)
-            select ?, ?, n.zeile, ?, {lit(faults.KONFLIKT)},
+            select ?, ?, n._zeile, ?, {lit(faults.KONFLIKT)},
                    '„{key}“ „' || n.{ident(key)} || '“ wurde schon mit anderem Inhalt geliefert (' || l.datei
                    || ', Zeile ' || r.zeile || '). Buchungen werden nie geändert: eine Korrektur ist eine neue Buchung.',
-                   p._rohzeile
-            from _neu n join {t} r using ({ident(key)})
+                   {masked}
+            from _typed n join {t} r using ({ident(key)})
             join audit.lieferungen l on l.lieferung_id = r.lieferung_id
-            join _typed p on p._zeile = n.zeile
-            where r.zeilen_hash <> n.zeilen_hash""",
+            join _rec on _rec.rowid = n._rn
+            where n._fault is null and r.zeilen_hash <> n.zeilen_hash
+            order by n._zeile""",
         [o.lieferung_id, delivery.datei, kind.name],
     )
-    conflicts = scalar(con, f"select count(*) from _neu n join {t} r using ({ident(key)}) where r.zeilen_hash <> n.zeilen_hash")
-    skipped = scalar(con, f"select count(*) from _neu n join {t} r using ({ident(key)}) where r.zeilen_hash = n.zeilen_hash")
-    cols = ", ".join(ident(c) for c in raw_columns)
-    sel = ", ".join(
-        {"stand": "?::date", "lieferung_id": "?::integer"}.get(c, f"n.{ident(c)}") for c in raw_columns
-    )
+    conflicts = scalar(con, f"select count(*) from _typed n join {t} r using ({ident(key)}) where n._fault is null and r.zeilen_hash <> n.zeilen_hash")
+    skipped = known - conflicts
     con.execute(
-        f"""insert into {t} ({cols}) select {sel} from _neu n
-            where not exists (select 1 from {t} r where r.{ident(key)} = n.{ident(key)})""",
+        f"""insert into {t} ({cols}) select {sel} from _typed n
+            where n._fault is null and not exists (select 1 from {t} r where r.{ident(key)} = n.{ident(key)})""",
         [delivery.exportdatum, o.lieferung_id],
     )
     o.quarantaene += conflicts
     o.uebersprungen = skipped
-    o.geladen = scalar(con, "select count(*) from _neu") - conflicts - skipped
+    o.geladen = clean - conflicts - skipped
 
 
 def _merge_full(con, kind: ExportKind, delivery: Delivery, o: Outcome, raw_columns: list[str]) -> None:
@@ -293,21 +320,19 @@ def _merge_full(con, kind: ExportKind, delivery: Delivery, o: Outcome, raw_colum
     con.execute(
         f"""update {t} r set stand_bis = ?
             where r.stand_bis is null
-              and not exists (select 1 from _neu n where {match} and n.zeilen_hash = r.zeilen_hash)
+              and not exists (select 1 from _typed n where n._fault is null and {match} and n.zeilen_hash = r.zeilen_hash)
               and not exists (select 1 from _typed q where q._fault is not null and {key_txt})""",
         [delivery.exportdatum],
     )
     cols = ", ".join(ident(c) for c in raw_columns)
-    sel = ", ".join(
-        {"stand_ab": "?::date", "stand_bis": "null", "lieferung_id": "?::integer"}.get(c, f"n.{ident(c)}")
-        for c in raw_columns
-    )
+    sel = _stored(raw_columns, {"stand_ab": "?::date", "stand_bis": "null", "lieferung_id": "?::integer"})
     con.execute(
-        f"""insert into {t} ({cols}) select {sel} from _neu n
-            where not exists (select 1 from {t} r where r.stand_bis is null and {match} and r.zeilen_hash = n.zeilen_hash)""",
+        f"""insert into {t} ({cols}) select {sel} from _typed n
+            where n._fault is null
+              and not exists (select 1 from {t} r where r.stand_bis is null and {match} and r.zeilen_hash = n.zeilen_hash)""",
         [delivery.exportdatum, o.lieferung_id],
     )
-    o.geladen = scalar(con, "select count(*) from _neu")
+    o.geladen = scalar(con, "select count(*) from _typed where _fault is null")
 
 
 def _summary(o: Outcome) -> str:

@@ -3,8 +3,11 @@
 DuckDB reads UTF-8 but not Windows-1252 (its `encodings` extension would be
 downloaded), and it does not report physical line numbers. So one streaming
 pass in large blocks (never line by line) does what DuckDB cannot:
-  - sha256 of the delivered bytes, binary detection, encoding detection;
-  - transcoding to UTF-8 with LF line ends into a work file for DuckDB;
+  - binary detection, encoding detection (UTF-8 is tried first; a file that is
+    not valid UTF-8 is read again as Windows-1252);
+  - transcoding to UTF-8 with LF line ends into a work file for DuckDB. A file
+    that already is UTF-8 without BOM and without CR is handed to DuckDB as it
+    is (no copy); a CR found later switches to writing the work file;
   - with numpy over the bytes: where each record starts (physical line, a line
     break inside quotes does not start a record), how many fields it has, and
     whether the file ends inside a record (truncated).
@@ -13,6 +16,7 @@ import codecs
 import csv
 import hashlib
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +25,8 @@ import numpy as np
 from kjh.ingest import faults
 from kjh.ingest.faults import FileRejected
 
-BLOCK = 16 * 1024 * 1024
+BLOCK = 16 * 1024 * 1024   # hashing and reading
+LAYOUT_BLOCK = 4 * 1024 * 1024  # numpy pass: small enough that its temporary arrays stay cheap
 _QUOTE, _LF = ord('"'), ord("\n")
 
 
@@ -29,7 +34,7 @@ _QUOTE, _LF = ord('"'), ord("\n")
 class ScannedFile:
     sha256: str
     encoding: str              # utf-8, utf-8-sig or windows-1252
-    work_file: Path            # UTF-8, LF line ends, no BOM
+    work_file: Path            # UTF-8, LF line ends, no BOM (the delivered file itself when it already is)
     header: list[str]          # column names as delivered (stripped)
     record_lines: np.ndarray   # physical start line of every data record (header = line 1)
     field_counts: np.ndarray   # fields per data record
@@ -61,27 +66,39 @@ class _Layout:
         self.starts: list[np.ndarray] = []
         self.counts: list[np.ndarray] = []
         self.lengths: list[np.ndarray] = []
-        self.first_open_quote_line: int | None = None
 
-    def feed(self, b: np.ndarray) -> None:
+    def feed(self, data: bytes) -> None:
+        for i in range(0, len(data), LAYOUT_BLOCK):
+            self._feed(np.frombuffer(data, dtype=np.uint8, count=min(LAYOUT_BLOCK, len(data) - i), offset=i))
+
+    def _feed(self, b: np.ndarray) -> None:
         if len(b) == 0:
             return
-        q = (b == _QUOTE).view(np.uint8)
-        inside = np.bitwise_xor.accumulate(q) ^ self.parity  # parity after each byte
-        lf = np.flatnonzero((b == _LF) & (inside == 0))       # record terminators
-        sep = np.flatnonzero((b == self.delim) & (inside == 0))
+        q = np.flatnonzero(b == _QUOTE)
         all_lf = np.flatnonzero(b == _LF)
-        # fields: separators counted per terminator segment; the last bin runs on
-        seg = np.searchsorted(lf, sep)
-        per = np.bincount(seg, minlength=len(lf) + 1)
+        sep = np.flatnonzero(b == self.delim)
+        # a byte is inside quotes when an odd number of quotes precede it (carried parity included)
+        if len(q):
+            lf = all_lf[((np.searchsorted(q, all_lf) + self.parity) & 1) == 0]   # record terminators
+            sep = sep[((np.searchsorted(q, sep) + self.parity) & 1) == 0]
+        elif self.parity:
+            lf, sep = all_lf[:0], sep[:0]
+        else:
+            lf = all_lf
         if len(lf):
             # physical line of each terminator = line feeds before it + 1
-            lf_line = np.searchsorted(all_lf, lf) + self.lines_seen + 1
+            if len(lf) == len(all_lf):
+                lf_line = np.arange(self.lines_seen + 1, self.lines_seen + 1 + len(lf), dtype=np.int64)
+            else:
+                lf_line = np.searchsorted(all_lf, lf) + self.lines_seen + 1
             starts = np.empty(len(lf), dtype=np.int64)
             starts[0] = self.cur_start_line
             starts[1:] = lf_line[:-1] + 1
-            counts = per[: len(lf)].astype(np.int64) + 1
-            counts[0] += self.cur_fields - 1
+            # fields: separators before each terminator, counted per record
+            before = np.searchsorted(sep, lf).astype(np.int64)
+            counts = np.empty(len(lf), dtype=np.int64)
+            counts[0] = self.cur_fields + before[0]
+            counts[1:] = np.diff(before) + 1
             lengths = np.empty(len(lf), dtype=np.int64)
             lengths[0] = self.cur_len + lf[0]
             lengths[1:] = np.diff(lf) - 1
@@ -89,13 +106,13 @@ class _Layout:
             self.counts.append(counts)
             self.lengths.append(lengths)
             self.cur_start_line = int(lf_line[-1]) + 1
-            self.cur_fields = int(per[-1]) + 1
+            self.cur_fields = len(sep) - int(before[-1]) + 1
             self.cur_len = len(b) - int(lf[-1]) - 1
         else:
-            self.cur_fields += int(per[-1])
+            self.cur_fields += len(sep)
             self.cur_len += len(b)
         self.lines_seen += len(all_lf)
-        self.parity = int(inside[-1])
+        self.parity = (self.parity + len(q)) & 1
         self.offset += len(b)
 
     def finish(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -103,74 +120,138 @@ class _Layout:
         return cat(self.starts), cat(self.counts), cat(self.lengths)
 
 
-def _decode_blocks(path: Path, encoding: str):
-    """Yield decoded text blocks with CRLF (and lone CR) turned into LF."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    pending_cr = False
+class _NotUtf8(Exception):
+    """Auto-detection: the file is not UTF-8; read it again as Windows-1252."""
+
+
+_NULL_MESSAGE = "Datei enthält Binärdaten (Nullbytes): keine CSV-Textdatei."
+
+
+def _has_null_byte(path: Path) -> bool:
     with path.open("rb") as f:
-        while True:
-            raw = f.read(BLOCK)
-            final = not raw
-            text = decoder.decode(raw, final=final)
-            if pending_cr:
-                text = "\r" + text
-            pending_cr = text.endswith("\r") and not final
-            if pending_cr:
-                text = text[:-1]
-            if text:
-                yield text.replace("\r\n", "\n").replace("\r", "\n")
-            if final:
-                return
+        while block := f.read(BLOCK):
+            if b"\x00" in block:
+                return True
+    return False
 
 
-def _detect_encoding(path: Path, forced: str) -> str:
+def _pass(path: Path, work_file: Path, encoding: str, layout: _Layout, *, auto: bool) -> tuple[Path, str]:
+    """One streaming pass: feeds the layout with the UTF-8/LF bytes; returns (file for DuckDB, last char).
+
+    `encoding` is utf-8, utf-8-sig or windows-1252. For UTF-8 the bytes stay
+    bytes (validated, CR/CRLF turned into LF); the work file is only written
+    once a change to the delivered bytes is needed.
+    """
+    utf8 = encoding in ("utf-8", "utf-8-sig")
+    validator = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    decoder = None if utf8 else codecs.getincrementaldecoder(encoding)(errors="strict")
+    out = None          # open work file, once writing
+    copied = 0          # bytes of the delivered file passed on unchanged before writing started
+    pending_cr = False
+    last = b""
+    with path.open("rb") as f:
+        if encoding == "utf-8-sig":
+            f.seek(len(codecs.BOM_UTF8))
+            out = work_file.open("wb")
+        elif not utf8:
+            out = work_file.open("wb")
+        try:
+            while True:
+                raw = f.read(BLOCK)
+                final = not raw
+                if b"\x00" in raw:
+                    raise FileRejected(faults.KEIN_TEXT, _NULL_MESSAGE)
+                if utf8:
+                    if not raw.isascii() or validator.getstate()[0] or final:
+                        try:
+                            validator.decode(raw, final=final)
+                        except UnicodeDecodeError:
+                            if auto:
+                                raise _NotUtf8() from None
+                            raise
+                    data = raw
+                else:
+                    data = decoder.decode(raw, final=final).encode("utf-8")
+                if pending_cr:
+                    data = b"\r" + data
+                pending_cr = data.endswith(b"\r") and not final
+                if pending_cr:
+                    data = data[:-1]
+                if b"\r" in data:
+                    data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+                    if out is None:  # from here on the bytes differ from the delivered ones
+                        out = work_file.open("wb")
+                        with path.open("rb") as again:
+                            _copy_prefix(again, out, copied)
+                if data:
+                    if out is not None:
+                        out.write(data)
+                    else:
+                        copied += len(data)
+                    layout.feed(data)
+                    last = data[-1:]
+                if final:
+                    break
+            if last and last != b"\n":
+                if out is None:  # rare: copy the file to give its last record a line end
+                    out = work_file.open("wb")
+                    with path.open("rb") as again:
+                        _copy_prefix(again, out, copied)
+                out.write(b"\n")  # a complete last record without a line end is fine
+        finally:
+            if out is not None:
+                out.close()
+    return (work_file if out is not None else path), last.decode("ascii", errors="replace")
+
+
+def _copy_prefix(src, dst, n: int) -> None:
+    """Copy the first n bytes of src (positioned at 0) to dst."""
+    src.seek(0)
+    dst.seek(0)
+    dst.truncate()
+    remaining = n
+    while remaining:
+        chunk = src.read(min(BLOCK, remaining))
+        if not chunk:
+            break
+        dst.write(chunk)
+        remaining -= len(chunk)
+
+
+def scan(path: Path, work_file: Path, *, delimiter: str = ";", encoding: str = "auto",
+         sha256: str | None = None) -> ScannedFile:
+    """Read the delivery once (twice when it turns out not to be UTF-8); raise FileRejected.
+
+    `sha256` of the delivered bytes when the caller has it already (saves a pass).
+    """
+    size = os.stat(path).st_size
+    if size == 0:
+        raise FileRejected(faults.LEER, "Datei ist leer (0 Byte): keine Kopfzeile, keine Datensätze.")
     with path.open("rb") as f:
         head = f.read(4)
     if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if forced != "auto":
-        return forced
-    decoder = codecs.getincrementaldecoder("utf-8")()
+        enc = "utf-8-sig"
+    elif encoding != "auto":
+        enc = encoding
+    else:
+        enc = "utf-8"
+    auto = encoding == "auto" and enc == "utf-8"
     try:
-        with path.open("rb") as f:
-            while block := f.read(BLOCK):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "windows-1252"
-
-
-def scan(path: Path, work_file: Path, *, delimiter: str = ";", encoding: str = "auto") -> ScannedFile:
-    """Read the delivery once (plus once more for encoding detection); raise FileRejected."""
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as f:
-        while block := f.read(BLOCK):
-            digest.update(block)
-            size += len(block)
-            if b"\x00" in block:
-                raise FileRejected(faults.KEIN_TEXT, "Datei enthält Binärdaten (Nullbytes): keine CSV-Textdatei.")
-    if size == 0:
-        raise FileRejected(faults.LEER, "Datei ist leer (0 Byte): keine Kopfzeile, keine Datensätze.")
-
-    enc = _detect_encoding(path, encoding)
-    layout = _Layout(delimiter)
-    last_char = ""
-    try:
-        with work_file.open("wb") as out:
-            for text in _decode_blocks(path, enc):
-                data = text.encode("utf-8")
-                out.write(data)
-                layout.feed(np.frombuffer(data, dtype=np.uint8))
-                last_char = text[-1]
-            if last_char and last_char != "\n":
-                out.write(b"\n")  # a complete last record without a line end is fine
+        try:
+            layout = _Layout(delimiter)
+            source, last_char = _pass(path, work_file, enc, layout, auto=auto)
+        except _NotUtf8:
+            enc = "windows-1252"
+            layout = _Layout(delimiter)
+            source, last_char = _pass(path, work_file, enc, layout, auto=False)
     except UnicodeDecodeError as exc:
+        if _has_null_byte(path):
+            raise FileRejected(faults.KEIN_TEXT, _NULL_MESSAGE) from exc
         raise FileRejected(
             faults.KEIN_TEXT,
             f"Datei ist weder UTF-8 noch Windows-1252 lesbar (Byte {exc.object[exc.start]:#04x} an Stelle {exc.start}).",
         ) from exc
+    digest = sha256 or sha256_of(path)
 
     starts, counts, lengths = layout.finish()
     if layout.parity:
@@ -186,11 +267,12 @@ def scan(path: Path, work_file: Path, *, delimiter: str = ";", encoding: str = "
         lengths = np.append(lengths, layout.cur_len)
 
     keep = lengths > 0  # blank lines are no records (DuckDB skips them too)
-    starts, counts = starts[keep], counts[keep]
+    if not keep.all():
+        starts, counts = starts[keep], counts[keep]
     if len(starts) == 0 or starts[0] != 1:
         raise FileRejected(faults.LEER, "Datei enthält keine Kopfzeile in Zeile 1 (leer oder nur Leerzeilen).")
 
-    header = _read_header(work_file, delimiter)
+    header = _read_header(source, delimiter)
     if unterminated and counts[-1] < len(header):
         raise FileRejected(
             faults.ABGESCHNITTEN,
@@ -198,9 +280,9 @@ def scan(path: Path, work_file: Path, *, delimiter: str = ";", encoding: str = "
             f"mit {counts[-1]} von {len(header)} Feldern.",
         )
     return ScannedFile(
-        sha256=digest.hexdigest(),
+        sha256=digest,
         encoding=enc,
-        work_file=work_file,
+        work_file=source,
         header=header,
         record_lines=starts[1:],
         field_counts=counts[1:],
