@@ -19,7 +19,8 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from kjh.quality import finanzkontrollen, plausibilitaet
-from kjh.quality.rules import ERROR, WARN, Ergebnis
+from kjh.defs.quality.checks import check_result
+from kjh.quality.rules import ERROR, WARN
 from kjh.quality.sql_pruefungen import SqlPruefung
 from kjh.settings import RunSettings
 from kjh.warehouse.lock import writer_lock
@@ -27,8 +28,6 @@ from kjh.warehouse.lock import writer_lock
 PLAUSI_ERROR_CHECK = "plausibilitaet_error"
 PLAUSI_WARN_CHECK = "plausibilitaet_warn"
 FINANZ_CHECK = "finanzkontrollen_warn"
-_SEVERITY = {ERROR: dg.AssetCheckSeverity.ERROR, WARN: dg.AssetCheckSeverity.WARN}
-_MAX_MELDUNGEN = 20
 
 ALLE_PRUEFUNGEN: tuple[SqlPruefung, ...] = plausibilitaet.PRUEFUNGEN + finanzkontrollen.PRUEFUNGEN
 
@@ -62,41 +61,6 @@ def _deps(pruefungen) -> list[dg.AssetKey]:
     return deps
 
 
-def check_result(asset_key: dg.AssetKey, check_name: str, schweregrad: str, ergebnisse: list[Ergebnis],
-                 sekunden: float | None = None) -> dg.AssetCheckResult:
-    failed = [e for e in ergebnisse if not e.bestanden]
-    if failed:
-        description = (f"{len(failed)} von {len(ergebnisse)} {schweregrad}-Prüfungen nicht bestanden: "
-                       + "; ".join(f"{e.pruefung} ({e.fehlerhafte_zeilen})" for e in failed))
-    else:
-        description = f"Alle {len(ergebnisse)} {schweregrad}-Prüfungen bestanden."
-    metadata = {
-        "schweregrad": schweregrad,
-        "pruefungen": len(ergebnisse),
-        "nicht_bestanden": len(failed),
-        "fehlerhafte_zeilen": sum(e.fehlerhafte_zeilen for e in failed),
-        "ergebnisse": dg.MetadataValue.table(
-            records=[dg.TableRecord({"pruefung": e.pruefung, "bestanden": e.bestanden,
-                                     "fehlerhafte_zeilen": e.fehlerhafte_zeilen, "geprueft_zeilen": e.geprueft_zeilen,
-                                     "meldung": e.meldung}) for e in ergebnisse],
-            schema=dg.TableSchema(columns=[
-                dg.TableColumn("pruefung", "string"), dg.TableColumn("bestanden", "bool"),
-                dg.TableColumn("fehlerhafte_zeilen", "int"), dg.TableColumn("geprueft_zeilen", "int"),
-                dg.TableColumn("meldung", "string"),
-            ]),
-        ),
-        "meldungen": dg.MetadataValue.md(
-            "\n".join(f"- **{e.pruefung}** – {e.meldung}" for e in failed[:_MAX_MELDUNGEN])
-            or "Keine Auffälligkeiten."),
-        "beispiele": dg.MetadataValue.json({e.pruefung: e.beispiele for e in failed}),
-        "je_sozialraum": dg.MetadataValue.json({e.pruefung: e.je_sozialraum for e in failed if e.je_sozialraum}),
-    }
-    if sekunden is not None:
-        metadata["laufzeit_s"] = round(sekunden, 2)
-    return dg.AssetCheckResult(asset_key=asset_key, check_name=check_name, passed=not failed,
-                               severity=_SEVERITY[schweregrad], description=description, metadata=metadata)
-
-
 def _check(asset_key: dg.AssetKey, check_name: str, schweregrad: str, pruefungen: tuple[SqlPruefung, ...],
            deps: list[dg.AssetKey]) -> dg.AssetChecksDefinition:
     art = "Finanzkontrollen" if check_name == FINANZ_CHECK else "Plausibilitätsprüfungen"
@@ -124,7 +88,8 @@ def _check(asset_key: dg.AssetKey, check_name: str, schweregrad: str, pruefungen
             if not e.bestanden:
                 (context.log.error if e.schweregrad == ERROR else context.log.warning)(
                     f"{e.schweregrad} {e.pruefung}: {e.meldung}")
-        return check_result(asset_key, check_name, schweregrad, ergebnisse, time.perf_counter() - start)
+        return check_result(asset_key, ergebnisse, schweregrad, sekunden=time.perf_counter() - start,
+                            check_name=check_name)
 
     return _run
 

@@ -49,7 +49,7 @@ def _description(suite: Suite, schweregrad: str) -> str:
 
 
 def check_result(asset_key: dg.AssetKey, ergebnisse: list[Ergebnis], schweregrad: str, *, data_docs=None,
-                 sekunden: float | None = None) -> dg.AssetCheckResult:
+                 sekunden: float | None = None, check_name: str | None = None) -> dg.AssetCheckResult:
     """The Dagster result of one severity: passed when every check of it passed."""
     mine = [e for e in ergebnisse if e.schweregrad == schweregrad]
     failed = [e for e in mine if not e.bestanden]
@@ -84,7 +84,8 @@ def check_result(asset_key: dg.AssetKey, ergebnisse: list[Ergebnis], schweregrad
         metadata["gx_data_docs"] = dg.MetadataValue.path(str(data_docs))
     if sekunden is not None:
         metadata["laufzeit_s"] = round(sekunden, 2)
-    return dg.AssetCheckResult(asset_key=asset_key, check_name=CHECK_NAMES[schweregrad], passed=not failed,
+    return dg.AssetCheckResult(asset_key=asset_key, check_name=check_name or CHECK_NAMES[schweregrad],
+                               passed=not failed,
                                severity=_SEVERITY[schweregrad], description=description, metadata=metadata)
 
 
