@@ -88,7 +88,7 @@ FAULTY_ZAHLUNGEN = [
     ("X_SATZ", "O01", "2025-01-05", "2024-12-01", "2024-12-31", "3300.00", "3634.000001", L, "T2"),
     ("X_DUP1", "N01", "2025-03-10", "2025-03-01", "2025-03-31", "1000.00", "3632.000001", L, None),
     ("X_DUP2", "N01", "2025-03-11", "2025-03-01", "2025-03-31", "1000.00", "3632.000001", L, None),
-    ("X_AUS", "N06", "2025-03-10", "2025-03-01", "2025-03-31", "50000.00", "3632.000001", L, None),
+    ("X_AUS", "N06", "2025-02-10", "2025-01-01", "2025-01-31", "50000.00", "3632.000001", L, None),
 ]
 
 _HILFE_DEFAULTS = dict(fall_pseudonym="f", geburtsjahr=2010, geburtsmonat=1, geschlecht="w",
@@ -307,3 +307,16 @@ def test_dagster_checks_run_and_write_results(fehlerhaft, monkeypatch, tmp_path)
         ("marts/fallzahlen_jahr", "plausibilitaet_warn", WARN, 1),
         ("marts/kosten_je_fall", "plausibilitaet_warn", WARN, 1),
     ]
+
+
+def test_stored_results_are_read_back_for_a_later_step(fehlerhaft):
+    """A check step after the quality results asset reports the stored results of its run (results.read):
+    identical to what was computed, and None when any check of the step has no result in this run yet."""
+    con = fehlerhaft
+    pruefungen = [PRUEFUNGEN["finanz.doppelbuchung"], PRUEFUNGEN["plausi.ende_vor_beginn"]]
+    berechnet = [run(con, p) for p in pruefungen]
+    assert not any(e.bestanden for e in berechnet) and all(e.beispiele for e in berechnet)
+    results.write(con, "lauf-r", berechnet, {ERROR: "c", WARN: "c"})
+    assert results.read(con, "lauf-r", [p.name for p in pruefungen]) == berechnet
+    assert results.read(con, "lauf-r", [p.name for p in pruefungen] + ["finanz.tagessatz_abweichung"]) is None
+    assert results.read(con, "anderer-lauf", [pruefungen[0].name]) is None

@@ -320,3 +320,33 @@ def test_quality_page_with_check_results(demo_site, tmp_path):
     assert "T-9999" in i and "2 Hilfen mit unbekanntem Träger" in i
     for html in (e, i):
         assert "rohzeile" not in html
+
+
+def test_demo_passes_every_check_and_the_quality_page_says_so(demo_site):
+    """Issue 4: on a clean demo run every check passes – GX suites, plausibility checks and finance
+    controls, all of them run in this run – and the quality page of the run's own site lists them all."""
+    import duckdb
+
+    from kjh.defs.plausibilitaet import ALLE_PRUEFUNGEN
+    from kjh.quality.suites import SUITES
+
+    erwartet = {p.name for art in SUITES for p in SUITES[art]().pruefungen} | {p.name for p in ALLE_PRUEFUNGEN}
+    con = duckdb.connect(str(demo_site["warehouse"]), read_only=True)
+    try:
+        laeufe = con.execute("select distinct lauf_id from audit.pruefergebnisse").fetchall()
+        zeilen = con.execute("select pruefung, bestanden, fehlerhafte_zeilen, meldung from audit.pruefergebnisse"
+                             ).fetchall()
+    finally:
+        con.close()
+    assert len(laeufe) == 1
+    assert {z[0] for z in zeilen} == erwartet
+    assert [z for z in zeilen if not z[1]] == []
+    seite = (demo_site["demo"] / "qualitaet.html").read_text(encoding="utf-8")
+    # two sections (data checks, finance controls), each says so, and its ERROR and WARN tiles show 0
+    assert seite.count("Alle Prüfungen des letzten Laufs sind bestanden.") == 2
+    kacheln = re.findall(r'kachel-wert">([^<]*)</div><div class="kachel-unter">nicht bestanden', seite)
+    assert kacheln == ["0"] * 4
+    for name in ("plausi.kosten_je_fallmonat_ausreisser", "finanz.tagessatz_abweichung", "hilfen.traeger_bekannt",
+                 "zahlungen.hilfe_bekannt"):
+        assert name in seite, name
+    assert "Finanzkontrollen" in seite

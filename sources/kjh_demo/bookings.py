@@ -184,6 +184,11 @@ def write_bookings(helps: Helps, providers: Providers, county: County, files: Bo
         upbringing = _take(main, foster)
         upbringing["cents"] = np.round(upbringing["cents"] * FOSTER_UPBRINGING_SHARE).astype("int64")
         main["cents"][foster] -= upbringing["cents"]
+        # Corrections: some bookings go out with a wrong amount; they are reversed in full
+        # later and booked again with the right one (bookings are never edited).
+        corrected = rng.random(len(main["hilfe"])) < 0.015
+        right = main["cents"][corrected].copy()
+        main["cents"][corrected] = np.round(right * rng.uniform(0.9, 1.1, corrected.sum())).astype("int64")
         rows.add(**main)
         rows.add(**upbringing)
         # Ambulant services bill travel and material costs apart in many months.
@@ -191,20 +196,20 @@ def write_bookings(helps: Helps, providers: Providers, county: County, files: Bo
             & (rng.random(e.sum()) < 0.55)
         travel = _take(main, t)
         travel["cents"] = np.round(rng.uniform(15, 180, t.sum()) * 100).astype("int64")
+        travel["cents"] += travel["cents"] == main["cents"][t]  # never the same amount as the service itself
         rows.add(**travel)
-        # Refunds: a provider pays back part of a month (absence, early end).
-        r = rng.random(len(main["hilfe"])) < 0.007
+        # Refunds: a service billed by the month pays back part of it (hours not delivered,
+        # early end). A daily rate is billed by the days of care, so it needs none.
+        r = (rng.random(len(main["hilfe"])) < 0.007) & ~rated[e]
         refund = _take(main, r)
         refund["cents"] = -np.round(refund["cents"] * rng.uniform(0.05, 0.5, r.sum())).astype("int64")
         refund["buch"] = refund["buch"] + rng.integers(20, 120, r.sum())
         rows.add(**refund)
-        # Corrections: a booking is reversed in full and booked again with the right amount
-        # (bookings are never edited).
-        r = rng.random(len(main["hilfe"])) < 0.015
-        reversal = _take(main, r)
+        # The corrections drawn above: reversal of the wrong amount, then the right one.
+        reversal = _take(main, corrected)
         reversal["cents"] = -reversal["cents"]
-        reversal["buch"] = reversal["buch"] + rng.integers(15, 90, r.sum())
-        rebooking = dict(reversal, cents=np.round(main["cents"][r] * rng.uniform(0.9, 1.1, r.sum())).astype("int64"))
+        reversal["buch"] = reversal["buch"] + rng.integers(5, 24, corrected.sum())  # noticed within the payment term
+        rebooking = dict(reversal, cents=right)
         rows.add(**reversal)
         rows.add(**rebooking)
 

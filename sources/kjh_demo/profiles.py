@@ -102,7 +102,7 @@ YEARLY_GROWTH = 0.03
 # The exports hold only helps begun since first_year - 2, so the long helps an office
 # carries from earlier years are missing; a larger intake in those two warm-up years
 # stands in for them, so that the caseload does not seem to climb steeply after first_year.
-WARM_UP = (1.9, 1.35)
+WARM_UP = (2.4, 1.5)
 
 # Share of reasons not named in a profile (the `sonstig` reason is never used).
 REASON_WEIGHTS = (6.0, 4.0, 3.0)

@@ -19,6 +19,7 @@ monate as (
         zahlungen.hilfe_id,
         zahlungen.wohnort_ags,
         zahlungen.hilfeart,
+        zahlungen.kostenart,
         zahlungen.teilplan,
         zahlungen.traeger_id,
         zahlungen.zeitraum_von,
@@ -75,6 +76,7 @@ final as (
         year(monat) as jahr,
         wohnort_ags,
         hilfeart,
+        kostenart,
         teilplan,
 
         -- amounts

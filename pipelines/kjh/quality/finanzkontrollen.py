@@ -32,6 +32,10 @@ TAGESSATZ_SETTINGS = ("stationaer",)
 # Rates are invoiced after the month: a period is checked once its invoice is
 # due (this many days after its end, counted back from the latest booking).
 ZAHLUNGSZIEL_TAGE = 45
+# The last day of a service period that is due: every invoice up to it should be booked.
+# (Also used by the cost outliers of kjh.quality.plausibilitaet: one rule for "paid by now".)
+FAELLIG_BIS_SQL = (f"((select max(buchungsdatum) from intermediate.int_zahlungen)"
+                   f" - interval {ZAHLUNGSZIEL_TAGE} day)")
 
 ZAHLUNGEN = "intermediate/int_zahlungen"
 
@@ -39,13 +43,16 @@ _LEISTUNGEN = "select * from intermediate.int_zahlungen where kostenart = 'leist
 _GEPRUEFT = "select count(*) from intermediate.int_zahlungen where kostenart = 'leistung'"
 _OFFEN = "date '9999-12-31'"
 
-# Bookings of a help with a provider rate: summed per help, provider and service
-# period (a correction of the same period counts with its booking), with the
-# rate of the provider version whose agreement covers the period's first day
-# (the newest delivered version of it).
+# Bookings of a help with a provider rate: summed per help, provider, service
+# period and account (a correction of the same period counts with its booking),
+# with the rate of the provider version whose agreement covers the period's
+# first day (the newest delivered version of it).
 # The rate is paid on one account (Sachkonto); side costs of the same period
-# (pocket money, clothing, insurance) go to others. The account with the
-# period's largest sum is taken as the rate's account.
+# (pocket money, clothing, insurance, a one-off allowance) go to others, and
+# the chart of accounts is the office's own. So the rate's account is the
+# account whose sum comes nearest to rate × days: a wrong invoice still stands
+# out (side costs are far from a month's rate), an allowance larger than a
+# short period's rate is not mistaken for it.
 _TAGESSATZ_PERIODEN = f"""
     with je_konto as (
         select hilfe_id, traeger_id, zeitraum_von, zeitraum_bis, produktkonto,
@@ -55,28 +62,26 @@ _TAGESSATZ_PERIODEN = f"""
         where hilfe_id is not null and traeger_id is not null
             and setting in ({", ".join(f"'{s}'" for s in TAGESSATZ_SETTINGS)})
             -- rates are paid in arrears: only periods whose payment is due by the latest booking
-            and zeitraum_bis <= (select max(buchungsdatum) from intermediate.int_zahlungen)
-                                - interval {ZAHLUNGSZIEL_TAGE} day
+            and zeitraum_bis <= {FAELLIG_BIS_SQL}
         group by hilfe_id, traeger_id, zeitraum_von, zeitraum_bis, produktkonto
     ),
-    perioden as (
-        select * exclude (produktkonto) from je_konto
-        qualify row_number() over (
-            partition by hilfe_id, traeger_id, zeitraum_von, zeitraum_bis order by betrag desc, produktkonto) = 1
-    ),
     mit_satz as (
-        select perioden.*, t.entgelt_tagessatz,
-               t.entgelt_tagessatz * (datediff('day', perioden.zeitraum_von, perioden.zeitraum_bis) + 1) as soll
-        from perioden
+        select je_konto.*, t.entgelt_tagessatz,
+               t.entgelt_tagessatz * (datediff('day', je_konto.zeitraum_von, je_konto.zeitraum_bis) + 1) as soll
+        from je_konto
         inner join raw.traeger as t
-            on t.traeger_id = perioden.traeger_id
-            and perioden.zeitraum_von between t.gueltig_ab and coalesce(t.gueltig_bis, {_OFFEN})
+            on t.traeger_id = je_konto.traeger_id
+            and je_konto.zeitraum_von between t.gueltig_ab and coalesce(t.gueltig_bis, {_OFFEN})
         where t.entgelt_tagessatz is not null
         qualify row_number() over (
-            partition by perioden.hilfe_id, perioden.traeger_id, perioden.zeitraum_von, perioden.zeitraum_bis
+            partition by je_konto.hilfe_id, je_konto.traeger_id, je_konto.zeitraum_von, je_konto.zeitraum_bis,
+                je_konto.produktkonto
             order by t.stand_ab desc) = 1
     )
-    select * from mit_satz
+    select * exclude (produktkonto) from mit_satz
+    qualify row_number() over (
+        partition by hilfe_id, traeger_id, zeitraum_von, zeitraum_bis
+        order by abs(betrag - soll), produktkonto) = 1
 """
 
 PRUEFUNGEN: tuple[SqlPruefung, ...] = (
@@ -121,8 +126,10 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
     SqlPruefung(
         name="finanz.tagessatz_abweichung", schweregrad=WARN, asset=ZAHLUNGEN, einheit="Leistungszeiträume",
         beschreibung="Bei stationären Hilfen mit vereinbartem Tagessatz weicht der gebuchte "
-                     "Betrag je Leistungszeitraum (Summe der Buchungen auf dem Entgelt-Konto, d. h. dem Konto mit "
-                     "der größten Summe des Zeitraums; Nebenkosten auf anderen Konten zählen nicht) um höchstens "
+                     "Betrag je Leistungszeitraum (Summe der Buchungen auf dem Entgelt-Konto, d. h. dem Konto, dessen "
+                     "Summe Tagessatz × Tage am nächsten kommt; Nebenkosten auf anderen Konten zählen nicht; "
+                     f"nur Zeiträume, deren Rechnung fällig ist: Ende {ZAHLUNGSZIEL_TAGE} Tage vor der letzten "
+                     "Buchung) um höchstens "
                      f"{_eur(TAGESSATZ_TOLERANZ_EUR)} bzw. {TAGESSATZ_TOLERANZ_ANTEIL:.0%} (das Größere) von "
                      "Tagessatz × Tage ab.",
         fehler_sql=f"""

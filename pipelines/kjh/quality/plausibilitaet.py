@@ -14,6 +14,7 @@ which are suspicious, not necessarily wrong.
 Only helps of the newest hilfen export (int_hilfen_episoden.im_aktuellen_export)
 are checked: dropped helps are not reported any more.
 """
+from kjh.quality.finanzkontrollen import FAELLIG_BIS_SQL, ZAHLUNGSZIEL_TAGE
 from kjh.quality.rules import ERROR, WARN
 from kjh.quality.sql_pruefungen import SqlPruefung
 
@@ -37,9 +38,13 @@ VORJAHR_SCHWELLE = 0.25            # change of more than ±25 % against the prev
 VORJAHR_MIN_FAELLE = 20            # ... only when the previous year had at least 20 cases
 VORJAHR_MIN_NETTO_EUR = 50_000     # ... or at least 50 000 € net expenditure (absolute value)
 
-# Cost per case-month outliers (WARN): net amount of a help's bookings spread
-# over their service period (int_zahlungen_periodengerecht) per month of the
-# help, divided by the case-months of that month (int_hilfen_monate). Compared
+# Cost per case-month outliers (WARN): expenditure of a help (its 'leistung'
+# bookings, refunds included; not income such as parents' contributions or
+# another office's reimbursement, which can bring a help's net cost near zero)
+# spread over the service period (int_zahlungen_periodengerecht) per month of
+# the help, divided by the case-months of that month (int_hilfen_monate).
+# Only months whose invoices are due (finanzkontrollen.ZAHLUNGSZIEL_TAGE): the
+# latest month would otherwise hold only the side costs paid in advance. Compared
 # with the median of its hilfeart over all help-months. The median, not P1/P99:
 # an office has few helps of some types, and percentiles of a small sample are
 # its extremes, so a single outlier would set its own bound.
@@ -109,18 +114,19 @@ _NETTO_JE_JAHR = """
 
 _KOSTEN_MONATE = f"""
     with kosten as (
-        select hilfe_id, monat, any_value(hilfeart) as hilfeart, sum(netto_periodengerecht_eur) as netto_eur
+        select hilfe_id, monat, any_value(hilfeart) as hilfeart, sum(netto_periodengerecht_eur) as ausgaben_eur
         from intermediate.int_zahlungen_periodengerecht
-        where hilfe_id is not null and hilfeart is not null
+        where hilfe_id is not null and hilfeart is not null and kostenart = 'leistung'
+            and last_day(monat) <= {FAELLIG_BIS_SQL}
         group by hilfe_id, monat
     )
     select
         kosten.hilfe_id, kosten.monat, kosten.hilfeart, monate.sozialraum,
-        cast(kosten.netto_eur as double) / monate.fallmonate as eur_je_fallmonat
+        cast(kosten.ausgaben_eur as double) / monate.fallmonate as eur_je_fallmonat
     from kosten
     inner join intermediate.int_hilfen_monate as monate
         on monate.hilfe_id = kosten.hilfe_id and monate.monat = kosten.monat
-    where monate.fallmonate >= {KOSTEN_MIN_FALLMONATE} and kosten.netto_eur > 0
+    where monate.fallmonate >= {KOSTEN_MIN_FALLMONATE} and kosten.ausgaben_eur > 0
 """
 
 PRUEFUNGEN: tuple[SqlPruefung, ...] = (
@@ -240,7 +246,9 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
         beschreibung=f"Kosten je Fallmonat einer Hilfe liegen innerhalb [Median / {KOSTEN_FAKTOR}, Median × "
                      f"{KOSTEN_FAKTOR}] ihrer Hilfeart (nur Hilfearten mit mindestens {KOSTEN_MIN_BEOBACHTUNGEN} "
                      f"Hilfe-Monaten, nur Monate mit mindestens {KOSTEN_MIN_FALLMONATE} Fallmonaten und "
-                     "positiven Kosten).",
+                     "positiven Kosten, deren Rechnungen fällig sind: Monatsende mindestens "
+                     f"{ZAHLUNGSZIEL_TAGE} Tage vor der letzten Buchung). Kosten = Ausgaben (Leistungen) ohne "
+                     "Einnahmen wie Kostenbeiträge oder Erstattungen.",
         fehler_sql=f"""
             with monate as ({_KOSTEN_MONATE}),
             spanne as (

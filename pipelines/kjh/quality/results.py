@@ -59,3 +59,26 @@ def write(con, lauf_id: str, ergebnisse: list[Ergebnis], check_names: dict[str, 
     except BaseException:
         con.rollback()
         raise
+
+
+def read(con, lauf_id: str, pruefungen: list[str]) -> list[Ergebnis] | None:
+    """This run's stored results of these checks, or None when any of them is missing.
+
+    A check step whose results an earlier step of the same run already wrote
+    (the quality results asset, the statutory export) reports those instead of
+    running the check again: same run, same data.
+    """
+    ensure_table(con)
+    rows = con.execute(
+        "select pruefung, asset, schweregrad, bestanden, fehlerhafte_zeilen, geprueft_zeilen, beispiele,"
+        " je_sozialraum, meldung, beschreibung, erwartung, gx_suite"
+        " from audit.pruefergebnisse where lauf_id = ? and pruefung in (select unnest(?))",
+        [lauf_id, list(pruefungen)]).fetchall()
+    if {r[0] for r in rows} != set(pruefungen):
+        return None
+    by_name = {r[0]: r for r in rows}
+    return [Ergebnis(pruefung=r[0], asset=r[1], schweregrad=r[2], bestanden=r[3], fehlerhafte_zeilen=r[4],
+                     geprueft_zeilen=r[5], beispiele=json.loads(r[6]) if r[6] else [],
+                     je_sozialraum=json.loads(r[7]) if r[7] else {}, meldung=r[8], beschreibung=r[9],
+                     erwartung=r[10], gx_suite=r[11])
+            for r in (by_name[p] for p in pruefungen)]

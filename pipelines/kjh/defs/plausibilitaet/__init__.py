@@ -11,6 +11,11 @@ Not blocking in Dagster's sense (a blocking check would skip the marts and
 reports downstream); every result is written to audit.pruefergebnisse (names
 "plausi.…" / "finanz.…"), which the statutory export and the quality page read.
 
+The asset ["qualitaet", "pruefergebnisse"] computes every result of the run
+(these and the GX suites) once all their tables are built; the report site
+depends on it, so its quality page always shows this run's checks. A check
+step after it reports the stored results instead of running the SQL again.
+
 Merge into kjh.definitions with `plausibilitaet.defs()`; uses the `warehouse` resource.
 """
 import time
@@ -18,9 +23,10 @@ import time
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from kjh.contract import LOAD_ORDER
+from kjh.defs.quality.checks import check_result, ensure_run_results
 from kjh.quality import finanzkontrollen, plausibilitaet
-from kjh.defs.quality.checks import check_result
-from kjh.quality.rules import ERROR, WARN
+from kjh.quality.rules import ERROR, WARN, Ergebnis
 from kjh.quality.sql_pruefungen import SqlPruefung
 from kjh.settings import RunSettings
 from kjh.warehouse.lock import writer_lock
@@ -76,14 +82,10 @@ def _check(asset_key: dg.AssetKey, check_name: str, schweregrad: str, pruefungen
             f"{p.name}: {p.beschreibung}" for p in pruefungen) + " Ergebnisse in audit.pruefergebnisse.",
     )
     def _run(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource) -> dg.AssetCheckResult:
-        from kjh.quality import results
-        from kjh.quality.sql_pruefungen import run_all
-
         start = time.perf_counter()
         settings = RunSettings.from_env()
         with writer_lock(settings.warehouse, wait_seconds=600), warehouse.get_connection() as con:
-            ergebnisse = run_all(con, pruefungen)
-            results.write(con, context.run.run_id, ergebnisse, {ERROR: check_name, WARN: check_name})
+            ergebnisse = ensure_results(con, context.run.run_id, pruefungen, check_name)
         for e in ergebnisse:
             if not e.bestanden:
                 (context.log.error if e.schweregrad == ERROR else context.log.warning)(
@@ -104,28 +106,67 @@ BLOCKING_CHECKS = [dg.AssetCheckKey(key, check)
 QUALITAET_ASSETS = tuple(dict.fromkeys(p.asset for p in ALLE_PRUEFUNGEN if p.schweregrad == ERROR))
 
 
+def ensure_results(con, lauf_id: str, pruefungen: tuple[SqlPruefung, ...], check_name: str) -> list[Ergebnis]:
+    """This run's results of these checks: read when an earlier step of the run
+    wrote them, otherwise run and written. Caller holds the writer lock."""
+    from kjh.quality import results
+    from kjh.quality.sql_pruefungen import run_all
+
+    ergebnisse = results.read(con, lauf_id, [p.name for p in pruefungen])
+    if ergebnisse is None:
+        ergebnisse = run_all(con, pruefungen)
+        results.write(con, lauf_id, ergebnisse, {ERROR: check_name, WARN: check_name})
+    return ergebnisse
+
+
 def ensure_error_results(con, lauf_id: str) -> None:
     """This run's results of the ERROR plausibility checks, for the statutory export.
 
     The check steps and the export are independent steps (no order between
     them): the export calls this first; the checks run here when their step has
-    not run yet. Caller holds the writer lock.
+    not run yet (the step then reports these results). Caller holds the writer lock.
     """
-    from kjh.quality import results
-    from kjh.quality.sql_pruefungen import run_all
+    for _, check, schweregrad, pruefungen, _ in GRUPPEN:
+        if schweregrad == ERROR:
+            ensure_results(con, lauf_id, pruefungen, check)
 
-    results.ensure_table(con)
-    error = [p for p in plausibilitaet.PRUEFUNGEN if p.schweregrad == ERROR]
-    done = {r[0] for r in con.execute(
-        "select distinct asset from audit.pruefergebnisse where lauf_id = ?", [lauf_id]).fetchall()}
-    if {p.asset for p in error} <= done:
-        return
-    results.write(con, lauf_id, run_all(con, error), {ERROR: PLAUSI_ERROR_CHECK, WARN: PLAUSI_ERROR_CHECK})
+
+# Every table the quality results are computed from: the raw tables (GX suites)
+# and the dbt models the plausibility checks and finance controls read.
+_ERGEBNIS_DEPS = list(dict.fromkeys(
+    [dg.AssetKey(["raw", art]) for art in LOAD_ORDER]
+    + [key for key, _, _, _, _ in GRUPPEN] + [d for *_, deps in GRUPPEN for d in deps]))
+
+
+@dg.asset(key=["qualitaet", "pruefergebnisse"], group_name="qualitaet", deps=_ERGEBNIS_DEPS, description=(
+    "Alle Prüfergebnisse dieses Laufs in audit.pruefergebnisse: die Great-Expectations-Suiten der Rohdaten, die "
+    "Plausibilitätsprüfungen und die Finanzkontrollen. Die Qualitätsseite der Berichte hängt davon ab, damit sie "
+    "jede Prüfung des Laufs zeigt (Dagster ordnet Prüfschritte und Berichte sonst nicht). Die Prüfschritte "
+    "(asset checks) melden diese Ergebnisse, statt sie neu zu berechnen."))
+def pruefergebnisse(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
+    lauf_id = context.run.run_id
+    settings = RunSettings.from_env()
+    with writer_lock(settings.warehouse, wait_seconds=600), warehouse.get_connection() as con:
+        ensure_run_results(con, LOAD_ORDER, lauf_id=lauf_id, reports=settings.reports, log=context.log.info)
+        for _, check, _, pruefungen, _ in GRUPPEN:
+            ensure_results(con, lauf_id, pruefungen, check)
+        zahlen = dict(con.execute(
+            "select schweregrad, count_if(not bestanden) from audit.pruefergebnisse where lauf_id = ?"
+            " group by schweregrad", [lauf_id]).fetchall())
+        gesamt = con.execute("select count(*) from audit.pruefergebnisse where lauf_id = ?", [lauf_id]).fetchall()
+    return dg.MaterializeResult(metadata={
+        "pruefungen": int(gesamt[0][0]),
+        "nicht_bestanden_error": int(zahlen.get(ERROR, 0)),
+        "nicht_bestanden_warn": int(zahlen.get(WARN, 0)),
+    })
+
+
+PRUEFERGEBNISSE = dg.AssetKey(["qualitaet", "pruefergebnisse"])
 
 
 def defs() -> dg.Definitions:
-    return dg.Definitions(asset_checks=plausibilitaet_checks)
+    return dg.Definitions(assets=[pruefergebnisse], asset_checks=plausibilitaet_checks)
 
 
 __all__ = ["ALLE_PRUEFUNGEN", "BLOCKING_CHECKS", "FINANZ_CHECK", "PLAUSI_ERROR_CHECK", "PLAUSI_WARN_CHECK",
-           "QUALITAET_ASSETS", "check_result", "defs"]
+           "PRUEFERGEBNISSE", "QUALITAET_ASSETS", "check_result", "defs", "ensure_error_results", "ensure_results"]

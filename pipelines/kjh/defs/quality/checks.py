@@ -126,8 +126,8 @@ def _quality_check(arts: list[str], name: str) -> dg.AssetChecksDefinition:
                      "<Berichte>/qualitaet/gx/."),
     )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource):
-        from kjh.quality import results
-        from kjh.quality.runner import run_suites
+        from kjh.quality import data_docs, results
+        from kjh.quality.runner import SuiteLauf, run_suites
 
         start = time.perf_counter()
         selected = set(context.selected_asset_check_keys)
@@ -137,11 +137,16 @@ def _quality_check(arts: list[str], name: str) -> dg.AssetChecksDefinition:
         # Writes audit.pruefergebnisse and the Data Docs: one writer at a time.
         with writer_lock(settings.warehouse, wait_seconds=600), warehouse.get_connection() as con:
             ensure_schema(con)
-            laeufe = run_suites(con, [SUITES[art]() for art in chosen], lauf_id=lauf_id, reports=settings.reports,
-                                log=context.log.info)
+            # results an earlier step of this run already wrote (ensure_run_results) are reported, not re-run
+            stored = {art: results.read(con, lauf_id, [p.name for p in SUITES[art]().pruefungen]) for art in chosen}
+            laeufe = run_suites(con, [SUITES[art]() for art in chosen if stored[art] is None], lauf_id=lauf_id,
+                                reports=settings.reports, log=context.log.info)
             for lauf in laeufe:
                 results.write(con, lauf_id, lauf.ergebnisse, CHECK_NAMES)
         sekunden = time.perf_counter() - start
+        docs = data_docs.site_dir(settings.reports) / "index.html"
+        laeufe += [SuiteLauf(suite=SUITES[art](), ergebnisse=ergebnisse, data_docs=docs if docs.exists() else None)
+                   for art, ergebnisse in stored.items() if ergebnisse is not None]
         for lauf in laeufe:
             key = dg.AssetKey(["raw", lauf.suite.art])
             for e in lauf.ergebnisse:

@@ -21,6 +21,8 @@ MARTS = (
 )
 # dbt asset keys are [schema, model]; the reports also read the cut-off
 REPORT_DEPS = [dg.AssetKey(["marts", m]) for m in MARTS] + [dg.AssetKey(["intermediate", "int_berichtsstand"])]
+# the site's quality page shows every check result of the run (kjh.defs.plausibilitaet)
+WEBSITE_DEPS = REPORT_DEPS + [dg.AssetKey(["qualitaet", "pruefergebnisse"])]
 
 
 def _daten(warehouse: DuckDBResource, settings: RunSettings):
@@ -29,7 +31,7 @@ def _daten(warehouse: DuckDBResource, settings: RunSettings):
     return daten.lade_datei(Path(warehouse.database), settings.year)
 
 
-@dg.asset(key=["berichte", "website"], group_name=GROUP, deps=REPORT_DEPS, description=(
+@dg.asset(key=["berichte", "website"], group_name=GROUP, deps=WEBSITE_DEPS, description=(
     "The report site in the reports folder: index.html, Kreisübersicht, one page per social space, Finanzen, "
     "Qualität, Statistik; plotly.js once under assets/, works offline. Small counts protected unless the run is "
     "internal (--intern)."))
