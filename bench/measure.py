@@ -27,6 +27,7 @@ class Measured:
     peak_rss_bytes: int
     samples: int
     peak_at_s: float = 0.0  # when the peak was sampled, seconds after the start
+    cpu_s: float = 0.0      # user + system CPU time of the process and the children it waited for
     marks: dict[str, float] = field(default_factory=dict)       # first line matching, seconds after start
     last_marks: dict[str, float] = field(default_factory=dict)  # last line matching
     log: Path | None = None
@@ -108,16 +109,26 @@ def run(command: list[str], *, env: dict | None = None, cwd: Path | None = None,
     reader = threading.Thread(target=read, daemon=True)
     sampler.start()
     reader.start()
-    try:
-        returncode = proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        returncode = proc.wait()
+    # wait4 instead of wait: its resource usage gives the CPU time of the whole tree
+    # (dbt's process is waited for by the Dagster step, so it is included)
+    deadline = None if timeout is None else start + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if deadline is not None and time.perf_counter() > deadline:
+            proc.kill()
+            pid, status, usage = os.wait4(proc.pid, 0)
+            break
+        time.sleep(0.02)
     wall = time.perf_counter() - start
+    returncode = os.waitstatus_to_exitcode(status)
+    proc.returncode = returncode
+    cpu = usage.ru_utime + usage.ru_stime
     done.set()
     sampler.join()
     reader.join()
     if out:
         out.close()
     return Measured(command=command, returncode=returncode, wall_s=wall, peak_rss_bytes=peak, samples=samples,
-                    peak_at_s=round(peak_at, 2), marks=found, last_marks=last, log=log)
+                    peak_at_s=round(peak_at, 2), cpu_s=round(cpu, 2), marks=found, last_marks=last, log=log)

@@ -170,6 +170,7 @@ def _record(name: str, m: measure.Measured, **extra) -> dict:
         "wall_s": round(m.wall_s, 2),
         "peak_rss_gib": round(m.peak_rss_bytes / GIB, 3),
         "peak_at_s": m.peak_at_s,
+        "cpu_s": m.cpu_s,
         "returncode": m.returncode,
         "log": str(m.log) if m.log else None,
         "load_after": _load(),
@@ -321,8 +322,12 @@ def run_benchmark(args) -> dict:
     result["load_after"] = _load()
     result["figures"] = figures(result)
     result["work"] = str(work)
-    if not args.keep:
-        shutil.rmtree(work / "quellen", ignore_errors=True)
+    if not args.keep:  # keep the logs only
+        for p in sorted(work.iterdir()):
+            if p.is_dir():
+                shutil.rmtree(p, ignore_errors=True)
+            elif p.suffix != ".log":
+                p.unlink(missing_ok=True)
     return result
 
 
@@ -386,14 +391,20 @@ def markdown(r: dict) -> str:
         lines.append(f"| {f['figure']} | {value} | {f['target']} | {met} |")
     lines += ["", "Where the time goes (seconds, from the output of each run: start-up = imports and "
               "definitions; load = ingestion of every file; checks = quality checks until dbt starts; "
-              "after dbt = reports and summary):", "",
-              "| run | wall s | peak GiB | start-up | load | checks | dbt | after dbt |",
-              "|---|---|---|---|---|---|---|---|"]
+              "after dbt = checks on the marts, statutory export, reports and summary):", "",
+              "| run | wall s | CPU s | peak GiB (at s) | start-up | load | checks | dbt | after dbt |",
+              "|---|---|---|---|---|---|---|---|---|"]
     for name in ("plain", "full", "incremental", "full_reports", "county"):
         run = r["runs"][name]
         p = run.get("phases", {})
         cells = [p.get(k, "–") for k in ("start_s", "laden_s", "pruefen_s", "dbt_s", "danach_s")]
-        lines.append(f"| {name} | {run['wall_s']:.1f} | {run['peak_rss_gib']:.2f} | " + " | ".join(map(str, cells)) + " |")
+        lines.append(f"| {name} | {run['wall_s']:.1f} | {run.get('cpu_s', 0):.1f} | {run['peak_rss_gib']:.2f} "
+                     f"({run.get('peak_at_s', 0):.0f}) | " + " | ".join(map(str, cells)) + " |")
+    full, plain, inc = (r["runs"][k] for k in ("full", "plain", "incremental"))
+    if plain.get("cpu_s") and full.get("cpu_s"):
+        lines += ["", f"In CPU time (less sensitive to other load on the machine): full run "
+                  f"{_ratio(full['cpu_s'], plain['cpu_s'])} × plain DuckDB, incremental "
+                  f"{_ratio(inc['cpu_s'], full['cpu_s']) * 100:.0f} % of the full run."]
     slow = r["runs"]["full"].get("dbt_slowest", [])
     if slow:
         lines += ["", "Slowest dbt nodes of the full run: "
@@ -419,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cache", type=Path, default=HERE / "cache", help="cached exports and work folders (bench/cache)")
     p.add_argument("--work", type=Path, default=None, help="work folder (default <cache>/work)")
     p.add_argument("--out", type=Path, default=HERE / "results", help="results folder (bench/results)")
-    p.add_argument("--keep", action="store_true", help="keep warehouses and logs of the runs")
+    p.add_argument("--keep", action="store_true", help="keep the warehouses of the runs (the logs are always kept)")
     p.add_argument("--verify-incremental", action="store_true",
                    help="also rebuild a copy with dbt --full-refresh after the incremental run and compare every mart")
     args = p.parse_args(argv)
