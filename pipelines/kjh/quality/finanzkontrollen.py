@@ -135,10 +135,11 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
         fehler_sql=f"""
             select buchung_id, hilfe_id, traeger_id, zeitraum_von, zeitraum_bis, buchungen,
                    betrag, entgelt_tagessatz, soll as tagessatz_mal_tage, sozialraum as _sozialraum
-            from ({_TAGESSATZ_PERIODEN})
+            from _kjh_tagessatz_perioden
             where abs(betrag - soll) > greatest({TAGESSATZ_TOLERANZ_EUR}, {TAGESSATZ_TOLERANZ_ANTEIL} * abs(soll))
         """,
-        geprueft_sql=f"select count(*) from ({_TAGESSATZ_PERIODEN})",
+        basis=(("_kjh_tagessatz_perioden", _TAGESSATZ_PERIODEN),),
+        geprueft_sql="select count(*) from _kjh_tagessatz_perioden",
         fehlertext="{n} von {geprueft} Leistungszeiträumen mit vereinbartem Tagessatz weichen um mehr als "
                    f"{_eur(TAGESSATZ_TOLERANZ_EUR)} bzw. {TAGESSATZ_TOLERANZ_ANTEIL:.0%} von Tagessatz × Tage "
                    "ab. Rechnung des Trägers gegen die Vereinbarung prüfen (buchung_id = erste Buchung des "

@@ -249,8 +249,9 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
                      "positiven Kosten, deren Rechnungen fällig sind: Monatsende mindestens "
                      f"{ZAHLUNGSZIEL_TAGE} Tage vor der letzten Buchung). Kosten = Ausgaben (Leistungen) ohne "
                      "Einnahmen wie Kostenbeiträge oder Erstattungen.",
+        basis=(("_kjh_kosten_monate", _KOSTEN_MONATE),),
         fehler_sql=f"""
-            with monate as ({_KOSTEN_MONATE}),
+            with monate as (select * from _kjh_kosten_monate),
             spanne as (
                 select hilfeart, median(eur_je_fallmonat) as median_eur
                 from monate group by hilfeart
@@ -265,7 +266,7 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
             where monate.eur_je_fallmonat > spanne.median_eur * {KOSTEN_FAKTOR}
                 or monate.eur_je_fallmonat < spanne.median_eur / {KOSTEN_FAKTOR}
         """,
-        geprueft_sql=f"select count(*) from ({_KOSTEN_MONATE})",
+        geprueft_sql="select count(*) from _kjh_kosten_monate",
         fehlertext="{n} von {geprueft} Hilfe-Monaten haben Kosten je Fallmonat weit außerhalb der üblichen "
                    f"Spanne ihrer Hilfeart (mehr als das {KOSTEN_FAKTOR}-fache über oder unter dem Median). "
                    "Buchungen dieser Hilfen auf Betrag, Leistungszeitraum und Hilfezuordnung prüfen. "

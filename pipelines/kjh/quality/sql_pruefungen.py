@@ -13,6 +13,12 @@ pseudonyms or birth data; an optional column `_sozialraum` feeds the results per
 social space), `geprueft_sql` returns the number of records looked at. Its
 result is a kjh.quality.rules.Ergebnis, written to audit.pruefergebnisse like
 the results of the GX suites.
+
+`basis` names intermediate results both queries read (e.g. every help-month
+with its cost): each is computed once per check into a temporary table of
+that name, instead of once per query (at Land scale a spread of ten million
+bookings over their months takes seconds). The failing rows are likewise
+computed once and then counted, sampled and grouped.
 """
 import datetime as dt
 from dataclasses import dataclass
@@ -33,6 +39,12 @@ class SqlPruefung:
     fehler_sql: str    # one row per failing record; columns = example fields (+ optional _sozialraum)
     geprueft_sql: str  # one value: records looked at
     fehlertext: str    # on failure; placeholders {n} {geprueft} {einheit} {beispiele}
+    basis: tuple[tuple[str, str], ...] = ()  # (temporary table, SQL) built first, read by both queries
+
+    @property
+    def alle_sql(self) -> str:
+        """Every statement of the check, for finding the tables it reads."""
+        return " ".join([sql for _, sql in self.basis] + [self.fehler_sql, self.geprueft_sql])
 
     def __post_init__(self):
         if self.schweregrad not in SCHWEREGRADE:
@@ -53,15 +65,28 @@ def _beispiel_text(b: dict) -> str:
     return ", ".join(f"{k}={v}" for k, v in b.items() if v is not None)
 
 
+_FEHLER = "_kjh_pruefung_fehler"
+
+
 def run(con, pruefung: SqlPruefung) -> Ergebnis:
-    """Run one check on the warehouse and return its result (nothing written)."""
-    fehler = f"({pruefung.fehler_sql.strip().rstrip(';')})"
+    """Run one check on the warehouse and return its result (nothing written but temporary tables)."""
+    try:
+        for name, sql in pruefung.basis:
+            con.execute(f"create or replace temp table {name} as {sql}")
+        con.execute(f"create or replace temp table {_FEHLER} as {pruefung.fehler_sql.strip().rstrip(';')}")
+        return _auswerten(con, pruefung)
+    finally:
+        for name in [_FEHLER] + [n for n, _ in pruefung.basis]:
+            con.execute(f"drop table if exists temp.{name}")
+
+
+def _auswerten(con, pruefung: SqlPruefung) -> Ergebnis:
     geprueft = int(con.execute(pruefung.geprueft_sql).fetchone()[0] or 0)
-    n = int(con.execute(f"select count(*) from {fehler} as f").fetchone()[0])
+    n = int(con.execute(f"select count(*) from {_FEHLER}").fetchone()[0])
     beispiele: list[dict] = []
     je_sozialraum: dict[str, int] = {}
     if n:
-        cur = con.execute(f"select * from {fehler} as f order by all limit {MAX_BEISPIELE}")
+        cur = con.execute(f"select * from {_FEHLER} order by all limit {MAX_BEISPIELE}")
         spalten = [d[0] for d in cur.description]
         verboten = VERBOTENE_SPALTEN.intersection(spalten) | {s for s in spalten if "pseudonym" in s}
         if verboten:  # a programming error, never shown to anyone
@@ -70,7 +95,7 @@ def run(con, pruefung: SqlPruefung) -> Ergebnis:
             beispiele.append({s: _wert(v) for s, v in zip(spalten, row) if s != SOZIALRAUM})
         if SOZIALRAUM in spalten:
             je_sozialraum = {str(s): int(c) for s, c in con.execute(
-                f"select {SOZIALRAUM}, count(*) from {fehler} as f group by all order by all").fetchall()}
+                f"select {SOZIALRAUM}, count(*) from {_FEHLER} group by all order by all").fetchall()}
         meldung = pruefung.fehlertext.format(
             n=n, geprueft=geprueft, einheit=pruefung.einheit,
             beispiele="; ".join(_beispiel_text(b) for b in beispiele) + (" …" if n > len(beispiele) else ""))

@@ -8,6 +8,7 @@ fixed-width line. Nothing about a survey's fields is in the code.
 """
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -44,14 +45,14 @@ class Feld:
     def ende(self) -> int:
         return self.pos + self.laenge - 1
 
-    @property
-    def erlaubt(self) -> set[str] | None:
+    @cached_property  # read for every value of every record: computed once per field
+    def erlaubt(self) -> frozenset[str] | None:
         if self.codeliste is not None:
-            return set(self.codeliste)
+            return frozenset(self.codeliste)
         if self.schluessel is not None:
-            return set(self.schluessel.values())
+            return frozenset(self.schluessel.values())
         if self.klassen:
-            return {k for _, _, k in self.klassen}
+            return frozenset(k for _, _, k in self.klassen)
         return None
 
 
@@ -72,7 +73,7 @@ class Layout:
     datei: str        # file name in sources/statistik/layouts
     sha256: str       # of the file's bytes
 
-    @property
+    @cached_property
     def satzlaenge(self) -> int:
         return max(f.ende for f in self.felder)
 
@@ -286,7 +287,7 @@ def formatiere(feld: Feld, text: str | None, kodierung: str) -> tuple[str, str |
     else:
         if len(text) > feld.laenge:
             return " " * feld.laenge, f"„{text}“ länger als {feld.laenge} Zeichen"
-        if any(c in "\r\n\t" or not c.isprintable() for c in text):
+        if not text.isprintable():  # control characters, line breaks and tabs are not printable
             return " " * feld.laenge, f"„{text!r}“ enthält Steuerzeichen"
         try:
             text.encode(kodierung)

@@ -55,7 +55,7 @@ def _gruppen() -> list[tuple[dg.AssetKey, str, str, tuple[SqlPruefung, ...], lis
 
 def _deps(pruefungen) -> list[dg.AssetKey]:
     """Tables the checks read besides their own asset (must be built before the check runs)."""
-    sql = " ".join(p.fehler_sql + p.geprueft_sql for p in pruefungen)
+    sql = " ".join(p.alle_sql for p in pruefungen)
     deps = []
     for key, table in ((["intermediate", "int_berichtsstand"], "intermediate.int_berichtsstand"),
                        (["intermediate", "int_hilfen_monate"], "intermediate.int_hilfen_monate"),
