@@ -73,11 +73,13 @@ def test_numbers_right_aligned_with_zeros_text_left_with_blanks_amounts_signed()
     assert L.formatiere(f_aln, "ab", "iso-8859-1") == ("ab  ", None)
     assert L.formatiere(f_bet, "-1234", "iso-8859-1") == ("-0001234", None)
     assert L.formatiere(f_bet, "99", "iso-8859-1") == ("+0000099", None)
-    assert L.formatiere(f_num, "123456", "iso-8859-1")[1] == "„123456“ länger als 5 Stellen"
-    assert L.formatiere(f_num, "1a", "iso-8859-1")[1] == "„1a“ ist nicht numerisch"
-    assert L.formatiere(f_aln, "abcde", "iso-8859-1")[1] == "„abcde“ länger als 4 Zeichen"
-    assert L.formatiere(f_aln, "€", "iso-8859-1")[1] == "„€“ ist in iso-8859-1 nicht darstellbar"
-    assert L.formatiere(f_bet, "123456789", "iso-8859-1")[1] == "Betrag 123456789 hat mehr als 7 Stellen"
+    # the reason never names the value: one kind of fault is one line however many values have it
+    assert L.formatiere(f_num, "123456", "iso-8859-1")[1] == "länger als 5 Stellen"
+    assert L.formatiere(f_num, "1a", "iso-8859-1")[1] == "nicht numerisch"
+    assert L.formatiere(f_aln, "abcde", "iso-8859-1")[1] == "länger als 4 Zeichen"
+    assert L.formatiere(f_aln, "a\tb", "iso-8859-1")[1] == "enthält Steuerzeichen"
+    assert L.formatiere(f_aln, "€", "iso-8859-1")[1] == "in iso-8859-1 nicht darstellbar"
+    assert L.formatiere(f_bet, "123456789", "iso-8859-1")[1] == "Betrag mit mehr als 7 Stellen"
 
 
 def test_every_record_is_checked_against_the_layout_before_writing():
@@ -91,15 +93,28 @@ def test_every_record_is_checked_against_the_layout_before_writing():
         {**HZE_SATZ, "lfd_nr": 6},                                    # fine
     ]
     out = L.pruefe_und_formatiere(hze, bad, KONTEXT)
-    faults = {(f.feld, f.grund): f.beispiele for f in out.fehler}
+    faults = {(f.feld, f.grund): (f.beispiele, f.werte) for f in out.fehler}
     assert faults == {
-        ("EF9", "Wert „sonstig“ hat keinen Schlüssel in der Satzbeschreibung"): [1],
-        ("EF13", "Pflichtfeld leer"): [2],
-        ("EF4", "„99“ steht nicht in der Codeliste des Feldes"): [3],
-        ("EF8", "Wert „neuer verband e.v.“ hat keinen Schlüssel in der Satzbeschreibung"): [4],
-        ("EF2U2", "„20250“ länger als 4 Stellen"): [5],
+        ("EF9", "Wert hat keinen Schlüssel in der Satzbeschreibung"): ([1], ["sonstig"]),
+        ("EF13", "Pflichtfeld leer"): ([2], []),
+        ("EF4", "steht nicht in der Codeliste des Feldes"): ([3], ["99"]),
+        ("EF8", "Wert hat keinen Schlüssel in der Satzbeschreibung"): ([4], ["neuer verband e.v."]),
+        ("EF2U2", "länger als 4 Stellen"): ([5], ["20250"]),
     }
     assert out.fehlerhafte_saetze == 5
+
+
+def test_one_kind_of_fault_is_one_line_however_many_values():
+    """More records than the 5-digit running number holds: one fault with the count and a few values,
+    not one per record (a Land-sized delivery once listed 8,000 separate faults)."""
+    hze = L.layout_for("HZE", 2025)
+    saetze = [{**HZE_SATZ, "lfd_nr": n} for n in range(99_998, 100_010)]
+    out = L.pruefe_und_formatiere(hze, saetze, KONTEXT)
+    assert [(f.feld, f.grund, f.anzahl) for f in out.fehler] == [("EF1U6", "länger als 5 Stellen", 10)]
+    f = out.fehler[0]
+    assert f.beispiele == [100_000, 100_001, 100_002, 100_003, 100_004]
+    assert f.werte == ["100000", "100001", "100002", "100003", "100004"]
+    assert L.fehler_text(f.grund, f.werte, 2) == "länger als 5 Stellen, z. B. „100000“, „100001“"
 
 
 def test_vsm_age_groups_come_from_the_layout_classes():
@@ -108,7 +123,7 @@ def test_vsm_age_groups_come_from_the_layout_classes():
     groups = {age: L.wert(feld, {"alter_bei_beginn": age}, KONTEXT)[0] for age in range(0, 18)}
     assert groups == {0: "1", 1: "1", 2: "1", 3: "2", 4: "2", 5: "2", 6: "3", 7: "3", 8: "3", 9: "4", 10: "4",
                       11: "4", 12: "5", 13: "5", 14: "6", 15: "6", 16: "7", 17: "7"}
-    assert L.wert(feld, {"alter_bei_beginn": 18}, KONTEXT)[1] == "Wert 18 liegt in keiner Klasse der Satzbeschreibung"
+    assert L.wert(feld, {"alter_bei_beginn": 18}, KONTEXT)[1] == "Wert liegt in keiner Klasse der Satzbeschreibung"
 
 
 def test_an_office_replaces_a_layout_without_touching_code(tmp_path, monkeypatch):

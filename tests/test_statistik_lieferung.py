@@ -307,12 +307,14 @@ def test_an_error_withholds_the_delivery_and_names_the_check(base, tmp_path):
     r = make(wh, out)
     assert r.status == "zurueckgehalten"
     assert r.zurueckgehalten_wegen == ["hze_satzbeschreibung"]
-    assert "EF9 Hauptgrund für die Hilfegewährung: Wert „sonstig“ hat keinen Schlüssel" in r.meldung
+    assert ("EF9 Hauptgrund für die Hilfegewährung: Wert hat keinen Schlüssel in der Satzbeschreibung, "
+            "z. B. „sonstig“ (1 Satz)") in r.meldung
     assert [x["datei"] for x in r.dateien] == [f"PRUEFBERICHT_{KENN}_2025.md"]
     assert not stale.exists()  # nobody uploads an older file by mistake
     bericht = r.pruefbericht.read_text(encoding="utf-8")
     assert "Status: **zurückgehalten**" in bericht and "| `hze_satzbeschreibung` | ERROR | **nicht bestanden** |" in bericht
-    assert "| `hze_satzbeschreibung` | EF9 Hauptgrund für die Hilfegewährung | Wert „sonstig“" in bericht
+    assert ("| `hze_satzbeschreibung` | EF9 Hauptgrund für die Hilfegewährung | Wert hat keinen Schlüssel in der "
+            "Satzbeschreibung, z. B. „sonstig“ | 1 |") in bericht
 
     # the same inputs again: no second record
     again = make(wh, out, jetzt=dt.datetime(2026, 1, 21, 10, 0, 0))

@@ -203,16 +203,26 @@ def _version_key(v: str):
 # ------------------------------------------------------------------ values
 @dataclass
 class Fehler:
-    """One kind of fault in one field, with the number of records and a few record numbers."""
+    """One kind of fault in one field, with the number of records, a few record numbers and a few of
+    the distinct values. The reason never names the value, so one kind of fault is one line of the
+    report however many values it has (100,000 running numbers too long for their field are one fault)."""
     feld: str
     bezeichnung: str
     grund: str
     anzahl: int = 0
-    beispiele: list = field(default_factory=list)  # (lfd_nr, value)
+    beispiele: list = field(default_factory=list)  # lfd_nr of the first records
+    werte: list = field(default_factory=list)      # the first distinct values, as text
 
     def as_dict(self) -> dict:
         return {"feld": self.feld, "bezeichnung": self.bezeichnung, "grund": self.grund, "anzahl": self.anzahl,
-                "beispiele": self.beispiele}
+                "beispiele": self.beispiele, "werte": self.werte}
+
+
+
+def fehler_text(grund: str, werte: list, hoechstens: int = MAX_BEISPIELE) -> str:
+    """A fault's reason with a few of its values: „länger als 5 Stellen, z. B. „100000“, „100001“"."""
+    werte = list(werte)[:hoechstens]
+    return grund + (", z. B. " + ", ".join(f"„{w}“" for w in werte) if werte else "")
 
 
 def _quelle(feld: Feld, satz: dict, kontext: dict):
@@ -247,22 +257,22 @@ def wert(feld: Feld, satz: dict, kontext: dict) -> tuple[str | None, str | None]
         try:
             n = int(v)
         except (TypeError, ValueError):
-            return None, f"Wert {v!r} ist keine Zahl"
+            return None, "Wert ist keine Zahl"
         for von, bis, key in feld.klassen:
             if von <= n <= bis:
                 return key, None
-        return None, f"Wert {n} liegt in keiner Klasse der Satzbeschreibung"
+        return None, "Wert liegt in keiner Klasse der Satzbeschreibung"
     if feld.schluessel is not None:
         text = str(v).strip()
         key = feld.schluessel.get(text, feld.schluessel.get(text.lower()))
         if key is None:
-            return None, f"Wert „{text}“ hat keinen Schlüssel in der Satzbeschreibung"
+            return None, "Wert hat keinen Schlüssel in der Satzbeschreibung"
         return key, None
     if feld.typ in ("NUM", "BETRAG"):
         try:
             return str(int(v)), None
         except (TypeError, ValueError):
-            return None, f"Wert {v!r} ist keine ganze Zahl"
+            return None, "Wert ist keine ganze Zahl"
     return str(v), None
 
 
@@ -272,31 +282,31 @@ def formatiere(feld: Feld, text: str | None, kodierung: str) -> tuple[str, str |
         return " " * feld.laenge, None
     if feld.typ == "NUM":
         if not text.isdigit() or not text.isascii():
-            return " " * feld.laenge, f"„{text}“ ist nicht numerisch"
+            return " " * feld.laenge, "nicht numerisch"
         if len(text) > feld.laenge:
-            return " " * feld.laenge, f"„{text}“ länger als {feld.laenge} Stellen"
+            return " " * feld.laenge, f"länger als {feld.laenge} Stellen"
         out = text.rjust(feld.laenge, "0")
     elif feld.typ == "BETRAG":
         sign = "-" if text.startswith("-") else "+"
         digits = text.lstrip("+-")
         if not digits.isdigit() or not digits.isascii():
-            return " " * feld.laenge, f"„{text}“ ist kein Betrag in Cent"
+            return " " * feld.laenge, "kein Betrag in Cent"
         if len(digits) > feld.laenge - 1:
-            return " " * feld.laenge, f"Betrag {text} hat mehr als {feld.laenge - 1} Stellen"
+            return " " * feld.laenge, f"Betrag mit mehr als {feld.laenge - 1} Stellen"
         out = sign + digits.rjust(feld.laenge - 1, "0")
     else:
         if len(text) > feld.laenge:
-            return " " * feld.laenge, f"„{text}“ länger als {feld.laenge} Zeichen"
+            return " " * feld.laenge, f"länger als {feld.laenge} Zeichen"
         if not text.isprintable():  # control characters, line breaks and tabs are not printable
-            return " " * feld.laenge, f"„{text!r}“ enthält Steuerzeichen"
+            return " " * feld.laenge, "enthält Steuerzeichen"
         try:
             text.encode(kodierung)
         except UnicodeEncodeError:
-            return " " * feld.laenge, f"„{text}“ ist in {kodierung} nicht darstellbar"
+            return " " * feld.laenge, f"in {kodierung} nicht darstellbar"
         out = text.ljust(feld.laenge, " ")
     erlaubt = feld.erlaubt
     if erlaubt is not None and text not in erlaubt:
-        return out, f"„{text}“ steht nicht in der Codeliste des Feldes"
+        return out, "steht nicht in der Codeliste des Feldes"
     return out, None
 
 
@@ -331,6 +341,9 @@ def pruefe_und_formatiere(layout: Layout, saetze: list[dict], kontext: dict) -> 
                 f.anzahl += 1
                 if len(f.beispiele) < MAX_BEISPIELE:
                     f.beispiele.append(satz.get("lfd_nr"))
+                v = text if text is not None else _quelle(feld, satz, kontext)
+                if not _leer(v) and len(f.werte) < MAX_BEISPIELE and str(v) not in f.werte:
+                    f.werte.append(str(v))
             teile.append(fixed)
             if text is not None:
                 paare.append((feld.name, {"ALN": fixed.rstrip(), "NUM": fixed}.get(feld.typ, text)))

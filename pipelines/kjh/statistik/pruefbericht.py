@@ -8,7 +8,7 @@ contract does not carry (reported as missing, never invented).
 import datetime as dt
 
 from kjh.statistik.eingaben import Eingaben
-from kjh.statistik.layout import Layout
+from kjh.statistik.layout import Layout, fehler_text
 from kjh.statistik.pruefung import DEFINITION, PRUEFUNGEN, _eur
 
 STATUS_TEXT = {"geliefert": "geliefert", "zurueckgehalten": "zurückgehalten"}
@@ -75,7 +75,8 @@ def render(*, lieferung_id: int, created_at: dt.datetime, status: str, meldung: 
     if fehler:
         out += ["", "Fehler gegen die Satzbeschreibung (Beispiele: laufende Nummern der Sätze):", "",
                 "| Prüfung | Feld | Fehler | Sätze | Beispiele |", "|---|---|---|---:|---|"]
-        out += [f"| `{name}` | {f['feld']} {_cell(f['bezeichnung'])} | {_cell(f['grund'])} | {_n(f['anzahl'])} | "
+        out += [f"| `{name}` | {f['feld']} {_cell(f['bezeichnung'])} | "
+                f"{_cell(fehler_text(f['grund'], f.get('werte') or []))} | {_n(f['anzahl'])} | "
                 f"{', '.join(map(str, f['beispiele']))} |" for name, f in fehler]
 
     fall = pruefung.get("abgleich_fallzahlen") or []
@@ -119,3 +120,4 @@ def render(*, lieferung_id: int, created_at: dt.datetime, status: str, meldung: 
             out.append(f"- Felder ohne Quelle in der Satzbeschreibung (leer geliefert): {', '.join(ohne)}")
         out.append("")
     return ("\n".join(out).rstrip("\n") + "\n").encode("utf-8")
+

@@ -27,7 +27,7 @@ import duckdb
 import pandas as pd
 
 from kjh.statistik.eingaben import Eingaben
-from kjh.statistik.layout import Pruefergebnis
+from kjh.statistik.layout import Pruefergebnis, fehler_text
 from kjh.statistik.saetze import INOBHUTNAHME, SPFH, Saetze
 
 ERROR = "ERROR"
@@ -173,7 +173,8 @@ def pruefe_vollstaendig(eingaben: Eingaben) -> Ergebnis:
 def pruefe_satzbeschreibung(name: str, erhebung: str, ergebnis: Pruefergebnis, saetze: int) -> Ergebnis:
     if ergebnis.fehlerfrei:
         return Ergebnis(name, True, f"{erhebung}: {_n(saetze, 'Satz', 'Sätze')} passen zur Satzbeschreibung.")
-    teile = [f"{f.feld} {f.bezeichnung}: {f.grund} ({_n(f.anzahl, 'Satz', 'Sätze')})" for f in ergebnis.fehler[:8]]
+    teile = [f"{f.feld} {f.bezeichnung}: {fehler_text(f.grund, f.werte, 3)} ({_n(f.anzahl, 'Satz', 'Sätze')})"
+             for f in ergebnis.fehler[:8]]
     return Ergebnis(name, False, f"{erhebung}: " + "; ".join(teile) + (" …" if len(ergebnis.fehler) > 8 else ""),
                     anzahl=ergebnis.fehlerhafte_saetze, details=[f.as_dict() for f in ergebnis.fehler])
 
