@@ -82,3 +82,23 @@ def test_warnings_block_nothing(pipeline_defs, tmp_path, monkeypatch):
     assert any(k.startswith("marts/") for k in _materialized(result))  # dbt ran
     assert befund(result, wh).nicht_bestanden == set(expected)
     assert (reports / "qualitaet" / "gx" / "index.html").is_file()
+    # `kjh run` names the warnings in its summary, with their counts, and where to read more
+    from kjh.cli_summary import quality_lines
+    from kjh.settings import RunSettings
+
+    import duckdb
+
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        gespeichert = dict(con.execute("select pruefung, fehlerhafte_zeilen from audit.pruefergebnisse"
+                                       " where lauf_id = ? and not bestanden", [result.run_id]).fetchall())
+    finally:
+        con.close()
+    assert set(expected) <= set(gespeichert)
+    lines = quality_lines(result, RunSettings.from_env())
+    assert lines[0].startswith("Qualitätsprüfungen: ")
+    assert f"0 Fehler (ERROR), {len(gespeichert)} Warnungen (WARN)" in lines[0]
+    assert str(reports / "qualitaet.html") in lines[0]
+    genannt = dict(line.strip().removeprefix("WARN").strip().rsplit(": ", 1) for line in lines[1:11])
+    assert len(genannt) == min(10, len(gespeichert))
+    assert {k: int(v.split()[0]) for k, v in genannt.items()} == {k: gespeichert[k] for k in genannt}

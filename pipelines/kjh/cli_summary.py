@@ -47,6 +47,11 @@ def print_summary(result, settings) -> None:
         print()
         for line in statistik:
             print(line)
+    pruefungen = quality_lines(result, settings)
+    if pruefungen:
+        print()
+        for line in pruefungen:
+            print(line)
     rejected = [r for r in rows if r["status"] == "abgelehnt" and not r.get("bereits_geladen")]
     quarantined = sum(r["quarantaene"] for r in rows if not r.get("bereits_geladen"))
     print()
@@ -56,3 +61,31 @@ def print_summary(result, settings) -> None:
         print(f"{quarantined} Datensätze in Quarantäne: select * from audit.quarantaene")
     if rejected:
         print(f"{len(rejected)} Datei(en) abgelehnt: select * from audit.lieferungen where status = 'abgelehnt'")
+
+
+_MAX_GENANNT = 10
+
+
+def quality_lines(result, settings) -> list[str]:
+    """The run's quality results in a few lines, from the metadata of qualitaet/pruefergebnisse
+    (names and counts, nothing from a record). Empty when that asset did not run."""
+    meta = None
+    for event in result.get_asset_materialization_events():
+        mat = event.event_specific_data.materialization
+        if mat.asset_key.path == ["qualitaet", "pruefergebnisse"]:
+            meta = mat.metadata
+    if meta is None:
+        return []
+    gesamt = meta["pruefungen"].value
+    fehler, warnungen = meta["nicht_bestanden_error"].value, meta["nicht_bestanden_warn"].value
+    seite = settings.reports / "qualitaet.html"
+    wo = (str(seite) if seite.exists() else
+          f"select * from audit.pruefergebnisse where lauf_id = '{result.run_id}' and not bestanden")
+    lines = [f"Qualitätsprüfungen: {gesamt} geprüft, {fehler} Fehler (ERROR), {warnungen} Warnungen (WARN)"
+             + ("" if fehler or warnungen else " – alle bestanden") + f"; Einzelheiten: {wo}"]
+    nicht_bestanden = meta["nicht_bestanden"].value if "nicht_bestanden" in meta else []
+    for n in nicht_bestanden[:_MAX_GENANNT]:
+        lines.append(f"  {n['schweregrad']:5}  {n['pruefung']}: {n['fehlerhafte_zeilen']} auffällig")
+    if len(nicht_bestanden) > _MAX_GENANNT:
+        lines.append(f"  … und {len(nicht_bestanden) - _MAX_GENANNT} weitere")
+    return lines

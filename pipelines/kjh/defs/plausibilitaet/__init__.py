@@ -150,14 +150,17 @@ def pruefergebnisse(context: dg.AssetExecutionContext, warehouse: DuckDBResource
         ensure_run_results(con, LOAD_ORDER, lauf_id=lauf_id, reports=settings.reports, log=context.log.info)
         for _, check, _, pruefungen, _ in GRUPPEN:
             ensure_results(con, lauf_id, pruefungen, check)
-        zahlen = dict(con.execute(
-            "select schweregrad, count_if(not bestanden) from audit.pruefergebnisse where lauf_id = ?"
-            " group by schweregrad", [lauf_id]).fetchall())
         gesamt = con.execute("select count(*) from audit.pruefergebnisse where lauf_id = ?", [lauf_id]).fetchall()
+        # names and counts only (never examples): `kjh run` prints them in its summary
+        nicht_bestanden = [{"pruefung": r[0], "schweregrad": r[1], "fehlerhafte_zeilen": int(r[2])}
+                           for r in con.execute(
+            "select pruefung, schweregrad, fehlerhafte_zeilen from audit.pruefergebnisse"
+            " where lauf_id = ? and not bestanden order by schweregrad, pruefung", [lauf_id]).fetchall()]
     return dg.MaterializeResult(metadata={
         "pruefungen": int(gesamt[0][0]),
-        "nicht_bestanden_error": int(zahlen.get(ERROR, 0)),
-        "nicht_bestanden_warn": int(zahlen.get(WARN, 0)),
+        "nicht_bestanden_error": sum(n["schweregrad"] == ERROR for n in nicht_bestanden),
+        "nicht_bestanden_warn": sum(n["schweregrad"] == WARN for n in nicht_bestanden),
+        "nicht_bestanden": dg.MetadataValue.json(nicht_bestanden),
     })
 
 
