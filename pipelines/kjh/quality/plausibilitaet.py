@@ -45,11 +45,14 @@ VORJAHR_MIN_NETTO_EUR = 50_000     # ... or at least 50 000 € net expenditure 
 # the help, divided by the case-months of that month (int_hilfen_monate).
 # Only months whose invoices are due (finanzkontrollen.ZAHLUNGSZIEL_TAGE): the
 # latest month would otherwise hold only the side costs paid in advance. Compared
-# with the median of its hilfeart over all help-months. The median, not P1/P99:
+# with the median of its hilfeart and setting over all help-months: § 35a, § 41
+# and § 27 Abs. 2 are paid as ambulant therapy (a few hundred euros a month) or
+# as a place in a home (several thousand), so one median per hilfeart would
+# flag every home place of them. The median, not P1/P99:
 # an office has few helps of some types, and percentiles of a small sample are
 # its extremes, so a single outlier would set its own bound.
-KOSTEN_FAKTOR = 10                 # outside [Median / 10, Median × 10] of its hilfeart
-KOSTEN_MIN_BEOBACHTUNGEN = 5       # only hilfearten with at least 5 help-months with costs
+KOSTEN_FAKTOR = 10                 # outside [Median / 10, Median × 10] of its hilfeart and setting
+KOSTEN_MIN_BEOBACHTUNGEN = 5       # only hilfeart × setting with at least 5 help-months with costs
 KOSTEN_MIN_FALLMONATE = 0.5        # only months the help ran at least half of (part months distort)
 
 HILFEN = "intermediate/int_hilfen_episoden"
@@ -121,7 +124,7 @@ _KOSTEN_MONATE = f"""
         group by hilfe_id, monat
     )
     select
-        kosten.hilfe_id, kosten.monat, kosten.hilfeart, monate.sozialraum,
+        kosten.hilfe_id, kosten.monat, kosten.hilfeart, monate.setting, monate.sozialraum,
         cast(kosten.ausgaben_eur as double) / monate.fallmonate as eur_je_fallmonat
     from kosten
     inner join intermediate.int_hilfen_monate as monate
@@ -244,7 +247,8 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
     SqlPruefung(
         name="plausi.kosten_je_fallmonat_ausreisser", schweregrad=WARN, asset=KOSTEN, einheit="Hilfe-Monate",
         beschreibung=f"Kosten je Fallmonat einer Hilfe liegen innerhalb [Median / {KOSTEN_FAKTOR}, Median × "
-                     f"{KOSTEN_FAKTOR}] ihrer Hilfeart (nur Hilfearten mit mindestens {KOSTEN_MIN_BEOBACHTUNGEN} "
+                     f"{KOSTEN_FAKTOR}] ihrer Hilfeart und Betreuungsform (ambulant, teilstationär, stationär; nur "
+                     f"Gruppen mit mindestens {KOSTEN_MIN_BEOBACHTUNGEN} "
                      f"Hilfe-Monaten, nur Monate mit mindestens {KOSTEN_MIN_FALLMONATE} Fallmonaten und "
                      "positiven Kosten, deren Rechnungen fällig sind: Monatsende mindestens "
                      f"{ZAHLUNGSZIEL_TAGE} Tage vor der letzten Buchung). Kosten = Ausgaben (Leistungen) ohne "
@@ -253,22 +257,23 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
         fehler_sql=f"""
             with monate as (select * from _kjh_kosten_monate),
             spanne as (
-                select hilfeart, median(eur_je_fallmonat) as median_eur
-                from monate group by hilfeart
+                select hilfeart, setting, median(eur_je_fallmonat) as median_eur
+                from monate group by hilfeart, setting
                 having count(*) >= {KOSTEN_MIN_BEOBACHTUNGEN}
             )
-            select monate.hilfe_id, monate.monat, monate.hilfeart,
+            select monate.hilfe_id, monate.monat, monate.hilfeart, monate.setting,
                    round(monate.eur_je_fallmonat, 2) as eur_je_fallmonat,
-                   round(spanne.median_eur, 2) as median_hilfeart_eur,
+                   round(spanne.median_eur, 2) as median_gruppe_eur,
                    monate.sozialraum as _sozialraum
             from monate
-            inner join spanne on spanne.hilfeart = monate.hilfeart
+            inner join spanne on spanne.hilfeart = monate.hilfeart and spanne.setting = monate.setting
             where monate.eur_je_fallmonat > spanne.median_eur * {KOSTEN_FAKTOR}
                 or monate.eur_je_fallmonat < spanne.median_eur / {KOSTEN_FAKTOR}
         """,
         geprueft_sql="select count(*) from _kjh_kosten_monate",
         fehlertext="{n} von {geprueft} Hilfe-Monaten haben Kosten je Fallmonat weit außerhalb der üblichen "
-                   f"Spanne ihrer Hilfeart (mehr als das {KOSTEN_FAKTOR}-fache über oder unter dem Median). "
+                   f"Spanne ihrer Hilfeart und Betreuungsform (mehr als das {KOSTEN_FAKTOR}-fache über oder unter "
+                   "dem Median). "
                    "Buchungen dieser Hilfen auf Betrag, Leistungszeitraum und Hilfezuordnung prüfen. "
                    "Beispiele: {beispiele}",
     ),
