@@ -397,3 +397,21 @@ def test_every_check_has_a_severity_and_a_stable_unique_name():
         for p in build().pruefungen:
             assert p.name.startswith(art + ".") and p.schweregrad in (ERROR, WARN)
             assert "{n}" in p.fehlertext and p.beschreibung
+
+
+def test_a_shared_part_that_cannot_be_built_is_reported_on_every_frame_reading_it(tmp_path, monkeypatch):
+    """The bookings per social space (a `basis` of the bevoelkerung and budgets suites, built once) need
+    raw.zahlungen.produktkonto. Without it, every coverage check says why it could not run; the checks on
+    the tables' own rows still run and pass."""
+    folder = write_clean_office(tmp_path / "ex")
+    befund = load_and_check(folder, tmp_path / "wh.duckdb", tmp_path / "ber", monkeypatch,
+                            tamper=["alter table raw.zahlungen rename column produktkonto to konto"])
+
+    abdeckung = {p.name for art in ("bevoelkerung", "budgets") for p in SUITES[art]().pruefungen
+                 if p.teil in ("abdeckung", "gemeinden", "jahre", "teilplaene")}
+    assert len(abdeckung) >= 5
+    for name in abdeckung:
+        meldung = befund.zeilen[name]["meldung"]
+        assert meldung.startswith("Prüfung konnte nicht ausgeführt werden") and "produktkonto" in meldung, meldung
+    assert befund.zeilen["bevoelkerung.ags_format"]["meldung"].startswith("In Ordnung")
+    assert befund.zeilen["budgets.schluessel_eindeutig"]["meldung"].startswith("In Ordnung")

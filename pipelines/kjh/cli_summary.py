@@ -69,10 +69,12 @@ _MAX_GENANNT = 10
 def quality_lines(result, settings) -> list[str]:
     """The run's quality results in a few lines, from the metadata of qualitaet/pruefergebnisse
     (names and counts, nothing from a record). Empty when that asset did not run."""
+    from kjh.defs.plausibilitaet import PRUEFERGEBNISSE
+
     meta = None
     for event in result.get_asset_materialization_events():
         mat = event.event_specific_data.materialization
-        if mat.asset_key.path == ["qualitaet", "pruefergebnisse"]:
+        if mat.asset_key == PRUEFERGEBNISSE:
             meta = mat.metadata
     if meta is None:
         return []

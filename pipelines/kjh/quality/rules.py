@@ -77,6 +77,8 @@ class Suite:
     pruefungen: tuple[Pruefung, ...]
     abhaengig_von: tuple[str, ...] = ()  # other raw tables the checks read (loaded before)
     beschreibung: str = ""
+    # (temporary table, SQL) several frames read: built once per run of the suites (kjh.quality.runner)
+    basis: tuple[tuple[str, str], ...] = ()
 
     @property
     def asset(self) -> str:

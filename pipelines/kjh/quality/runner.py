@@ -46,10 +46,6 @@ def read_frame(con, suite: Suite, teil: str) -> pd.DataFrame:
     return df
 
 
-def read_frames(con, suite: Suite) -> dict[str, pd.DataFrame]:
-    return {teil: read_frame(con, suite, teil) for teil in suite.teile}
-
-
 def resolve_arguments(con, suite: Suite) -> dict[str, dict]:
     """Arguments of every check with their warehouse queries answered (once per query)."""
     answers: dict[str, list] = {}
@@ -69,18 +65,40 @@ def resolve_arguments(con, suite: Suite) -> dict[str, dict]:
 def run_suites(con, suites: list[Suite], *, lauf_id: str, reports: Path | None, log=None) -> list[SuiteLauf]:
     """Validate every frame of every suite in one GX context; build the Data Docs once.
 
-    `con` reads the warehouse; nothing is written there.
+    `con` reads the warehouse; nothing is written there but the suites'
+    temporary `basis` tables (each built once for all suites, dropped at the end).
     """
     from kjh.quality.gx_context import GxLauf
 
     con.execute("set enable_progress_bar = false")  # no progress bars in the run's log
     gx_lauf = GxLauf(reports)
+    basis: dict[str, str | None] = {}  # temporary table -> None when built, else why it could not be
+    try:
+        return _run_suites(con, suites, gx_lauf, basis, lauf_id=lauf_id, log=log)
+    finally:
+        for name in basis:
+            con.execute(f"drop table if exists temp.{name}")
+
+
+def _run_suites(con, suites: list[Suite], gx_lauf, basis: dict[str, str | None], *, lauf_id: str,
+                log=None) -> list[SuiteLauf]:
     laeufe = []
     for suite in suites:
         lauf = SuiteLauf(suite)
         t0 = time.perf_counter()
+        for name, sql in suite.basis:
+            if name not in basis:
+                try:
+                    con.execute(f"create or replace temp table {name} as {sql}")
+                    basis[name] = None
+                except duckdb.Error as exc:
+                    basis[name] = str(exc).splitlines()[0][:300]
         frames, kaputt = {}, {}
         for teil in suite.teile:
+            fehlt = next((basis[n] for n, _ in suite.basis if basis[n] and n in suite.teile[teil]), None)
+            if fehlt:  # its shared part could not be built: the same reason for every frame reading it
+                kaputt[teil] = fehlt
+                continue
             try:
                 frames[teil] = read_frame(con, suite, teil)
             except duckdb.Error as exc:  # a table far from its schema: the other parts still run

@@ -131,6 +131,9 @@ def ensure_error_results(con, lauf_id: str) -> None:
             ensure_results(con, lauf_id, pruefungen, check)
 
 
+# The asset holding every check result of a run (the report site and `kjh run`'s summary read it)
+PRUEFERGEBNISSE = dg.AssetKey(["qualitaet", "pruefergebnisse"])
+
 # Every table the quality results are computed from: the raw tables (GX suites)
 # and the dbt models the plausibility checks and finance controls read.
 _ERGEBNIS_DEPS = list(dict.fromkeys(
@@ -138,7 +141,7 @@ _ERGEBNIS_DEPS = list(dict.fromkeys(
     + [key for key, _, _, _, _ in GRUPPEN] + [d for *_, deps in GRUPPEN for d in deps]))
 
 
-@dg.asset(key=["qualitaet", "pruefergebnisse"], group_name="qualitaet", deps=_ERGEBNIS_DEPS, description=(
+@dg.asset(key=PRUEFERGEBNISSE, group_name="qualitaet", deps=_ERGEBNIS_DEPS, description=(
     "Alle Prüfergebnisse dieses Laufs in audit.pruefergebnisse: die Great-Expectations-Suiten der Rohdaten, die "
     "Plausibilitätsprüfungen und die Finanzkontrollen. Die Qualitätsseite der Berichte hängt davon ab, damit sie "
     "jede Prüfung des Laufs zeigt (Dagster ordnet Prüfschritte und Berichte sonst nicht). Die Prüfschritte "
@@ -162,9 +165,6 @@ def pruefergebnisse(context: dg.AssetExecutionContext, warehouse: DuckDBResource
         "nicht_bestanden_warn": sum(n["schweregrad"] == WARN for n in nicht_bestanden),
         "nicht_bestanden": dg.MetadataValue.json(nicht_bestanden),
     })
-
-
-PRUEFERGEBNISSE = dg.AssetKey(["qualitaet", "pruefergebnisse"])
 
 
 def defs() -> dg.Definitions:

@@ -11,6 +11,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from kjh.defs.plausibilitaet import PRUEFERGEBNISSE
 from kjh.settings import RunSettings
 
 GROUP = "reports"
@@ -22,7 +23,7 @@ MARTS = (
 # dbt asset keys are [schema, model]; the reports also read the cut-off
 REPORT_DEPS = [dg.AssetKey(["marts", m]) for m in MARTS] + [dg.AssetKey(["intermediate", "int_berichtsstand"])]
 # the site's quality page shows every check result of the run (kjh.defs.plausibilitaet)
-WEBSITE_DEPS = REPORT_DEPS + [dg.AssetKey(["qualitaet", "pruefergebnisse"])]
+WEBSITE_DEPS = REPORT_DEPS + [PRUEFERGEBNISSE]
 
 
 def _daten(warehouse: DuckDBResource, settings: RunSettings):

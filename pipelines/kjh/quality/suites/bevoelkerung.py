@@ -24,7 +24,7 @@ AKTUELL_SQL = f"""
 # Social spaces and years with bookings; the population as dbt's eckwerte_jahr
 # takes it: residents on 31.12. of the year, mapped with the mapping in force then.
 _JAHRE = f"""
-    with {c.ZUORDNUNG_CTE}, {c.HILFE_LETZTE_VERSION_CTE}, {c.BUCHUNGEN_JE_SOZIALRAUM_CTE},
+    with {c.ZUORDNUNG_CTE}, {c.BUCHUNGEN_JE_SOZIALRAUM_CTE},
     jahre as (select sozialraum, jahr, sum(buchungen) as buchungen from buchungen_sr group by all)"""
 
 ABDECKUNG_SQL = _JAHRE + f""",
@@ -62,15 +62,10 @@ GEMEINDEN_SQL = _JAHRE + f""",
 
 
 def suite() -> Suite:
-    t = "aktuell"
+    t = c.AKTUELL
     altersgruppen = len(load_contract().codes("altersgruppe"))
-    p = [c.schema_pruefung(ART)]
-    p += c.pflichtfelder(ART, t, EINHEIT, IDS)
-    p += c.codelisten(ART, t, EINHEIT, IDS)
-    p += c.formate(ART, t, EINHEIT, IDS)
-    # ERROR (contract key): a municipality/year/age group twice doubles the denominator.
-    p.append(c.eindeutig(ART, t, EINHEIT, IDS))
-    p += [
+    # The contract's unique key (ERROR): a municipality/year/age group twice doubles the denominator.
+    eigene = [
         # ERROR: a negative number of residents makes the Eckwert wrong.
         Pruefung(
             name="bevoelkerung.anzahl_nicht_negativ", schweregrad=ERROR, teil=t,
@@ -148,15 +143,12 @@ def suite() -> Suite:
             beispiel_spalten=("ags", "jahr", "altersgruppen"),
         ),
     ]
-    p.append(c.einbruch(ART, EINHEIT))
-    return Suite(
-        art=ART,
-        teile={"schema": c.schema_sql(ART), t: AKTUELL_SQL, "abdeckung": ABDECKUNG_SQL, "gemeinden": GEMEINDEN_SQL,
-               "lieferungen": c.lieferungen_sql(ART)},
-        einheiten={"schema": "Spalten", t: "Bevölkerungszeilen (aktueller Stand)",
-                   "abdeckung": "Sozialraum-Jahre mit Buchungen", "gemeinden": "Gemeinde-Jahre mit Buchungen",
-                   "lieferungen": "Bevölkerungszeilen"},
-        pruefungen=tuple(p),
+    return c.bestand_suite(
+        ART, EINHEIT, IDS, aktuell_sql=AKTUELL_SQL, einheit_aktuell="Bevölkerungszeilen (aktueller Stand)",
+        eigene=eigene,
+        weitere_teile={"abdeckung": (ABDECKUNG_SQL, "Sozialraum-Jahre mit Buchungen"),
+                       "gemeinden": (GEMEINDEN_SQL, "Gemeinde-Jahre mit Buchungen")},
         abhaengig_von=("sozialraeume", "hilfen", "zahlungen"),
+        basis=(c.BUCHUNGEN_JE_SOZIALRAUM,),
         beschreibung="Bevölkerung (Nenner der Eckwerte): Vertrag und Abdeckung jedes Sozialraums je Buchungsjahr.",
     )

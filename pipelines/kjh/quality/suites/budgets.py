@@ -17,7 +17,7 @@ AKTUELL_SQL = f"""
     order by b.sozialraum, b.haushaltsjahr, b.teilplan"""
 
 _BUCHUNGEN = f"""
-    with {c.ZUORDNUNG_CTE}, {c.HILFE_LETZTE_VERSION_CTE}, {c.BUCHUNGEN_JE_SOZIALRAUM_CTE},
+    with {c.BUCHUNGEN_JE_SOZIALRAUM_CTE},
     budgets as (select * from raw.budgets where stand_bis is null)"""
 
 # One row per social space and year with bookings: its budget over all Teilpläne.
@@ -42,13 +42,9 @@ TEILPLAENE_SQL = _BUCHUNGEN + f"""
 
 
 def suite() -> Suite:
-    t = "aktuell"
-    p = [c.schema_pruefung(ART)]
-    p += c.pflichtfelder(ART, t, EINHEIT, IDS)
-    p += c.formate(ART, t, EINHEIT, IDS)
-    # ERROR (contract key): two caps for one social space/year/Teilplan add up to a wrong cap.
-    p.append(c.eindeutig(ART, t, EINHEIT, IDS))
-    p += [
+    t = c.AKTUELL
+    # The contract's unique key (ERROR): two caps for one social space/year/Teilplan add up to a wrong cap.
+    eigene = [
         # ERROR: a negative cap makes the budget use meaningless.
         Pruefung(
             name="budgets.betrag_nicht_negativ", schweregrad=ERROR, teil=t,
@@ -113,14 +109,11 @@ def suite() -> Suite:
             beispiel_spalten=("sozialraum", "haushaltsjahr", "teilplan", "buchungen"),
         ),
     ]
-    p.append(c.einbruch(ART, EINHEIT))
-    return Suite(
-        art=ART,
-        teile={"schema": c.schema_sql(ART), t: AKTUELL_SQL, "jahre": JAHRE_SQL, "teilplaene": TEILPLAENE_SQL,
-               "lieferungen": c.lieferungen_sql(ART)},
-        einheiten={"schema": "Spalten", t: "Budgetzeilen (aktueller Stand)", "jahre": "Sozialraum-Jahre mit Buchungen",
-                   "teilplaene": "Teilpläne mit Buchungen", "lieferungen": "Budgetzeilen"},
-        pruefungen=tuple(p),
+    return c.bestand_suite(
+        ART, EINHEIT, IDS, aktuell_sql=AKTUELL_SQL, einheit_aktuell="Budgetzeilen (aktueller Stand)", eigene=eigene,
+        weitere_teile={"jahre": (JAHRE_SQL, "Sozialraum-Jahre mit Buchungen"),
+                       "teilplaene": (TEILPLAENE_SQL, "Teilpläne mit Buchungen")},
         abhaengig_von=("sozialraeume", "hilfen", "zahlungen"),
+        basis=(c.BUCHUNGEN_JE_SOZIALRAUM,),
         beschreibung="Budgets je Sozialraum, Jahr und Teilplan: Vertrag und Abdeckung jedes Buchungsjahrs.",
     )

@@ -11,7 +11,7 @@ and prove to the clerk that the raw tables hold to the contract.
 """
 from kjh.contract import ExportKind, load_contract
 from kjh.ingest.derive import DERIVED
-from kjh.quality.rules import ERROR, FEHLERHAFT, WARN, Bedingung, Pruefung
+from kjh.quality.rules import ERROR, FEHLERHAFT, WARN, Bedingung, Pruefung, Suite
 
 # DuckDB type of each contract type in the raw tables (schema.sql).
 DUCKDB_TYP = {
@@ -59,14 +59,18 @@ HILFE_LETZTE_VERSION_CTE = """hilfe_letzte as (
 # Bookings per social space, year and Teilplan: the mapping in force on the
 # booking date for the help's residence (as dbt's int_zahlungen). Bookings
 # without a help belong to no social space and are left out.
-BUCHUNGEN_JE_SOZIALRAUM_CTE = """buchungen_sr as (
+# Four frames read it (the coverage checks of bevoelkerung and budgets) and it
+# scans every booking: a `basis` of both suites, built once per suite run
+# (kjh.quality.runner), read through the CTE below.
+BUCHUNGEN_JE_SOZIALRAUM = ("_kjh_buchungen_je_sozialraum", f"""
+    with {ZUORDNUNG_CTE}, {HILFE_LETZTE_VERSION_CTE}
     select zu.sozialraum, year(z.buchungsdatum) as jahr, left(trim(z.produktkonto), 4) as teilplan,
            count(*) as buchungen
     from raw.zahlungen z
     join hilfe_letzte h on h.hilfe_id = z.hilfe_id
     join zuordnung zu on zu.ags = h.wohnort_ags and z.buchungsdatum >= zu.gueltig_ab and z.buchungsdatum < zu.gueltig_bis
-    group by all
-)"""
+    group by all""")
+BUCHUNGEN_JE_SOZIALRAUM_CTE = f"buchungen_sr as (select * from {BUCHUNGEN_JE_SOZIALRAUM[0]})"
 
 
 def lit(value: str) -> str:
@@ -261,4 +265,43 @@ def einbruch(art: str, einheit: str) -> Pruefung:
                     "(Filter, Abbruch); einen unvollständigen Export vollständig neu liefern, einen echten Rückgang "
                     "bestätigen."),
         beispiel_spalten=("datei", "geladen", "vorherige_datei", "geladen_vorher"),
+    )
+
+
+# --- the suite of a table kept as a current state -----------------------------
+
+AKTUELL = "aktuell"  # the frame of the table's current state
+
+
+def bestand_suite(art: str, einheit: str, ids: tuple[str, ...], *, aktuell_sql: str, einheit_aktuell: str,
+                  eigene: list[Pruefung], beschreibung: str, weitere_teile: dict[str, tuple[str, str]] | None = None,
+                  abhaengig_von: tuple[str, ...] = (), basis: tuple[tuple[str, str], ...] = ()) -> Suite:
+    """Suite of a table delivered as full exports (every table but zahlungen).
+
+    The contract's checks on the current state (schema, required fields, code
+    lists, formats, date order, conditional fields, unique key: each empty
+    where the contract has none for the table), then the table's own checks
+    (`eigene`, on frame AKTUELL or on `weitere_teile`: name -> (SQL, unit)),
+    then the collapse against the previous delivery.
+    """
+    weitere = weitere_teile or {}
+    p = [schema_pruefung(art)]
+    p += pflichtfelder(art, AKTUELL, einheit, ids)
+    p += codelisten(art, AKTUELL, einheit, ids)
+    p += formate(art, AKTUELL, einheit, ids)
+    p += datumsfolge(art, AKTUELL, einheit, ids)
+    p += pflicht_wenn(art, AKTUELL, einheit, ids)
+    p.append(eindeutig(art, AKTUELL, einheit, ids))
+    p += eigene
+    p.append(einbruch(art, einheit))
+    return Suite(
+        art=art,
+        teile={"schema": schema_sql(art), AKTUELL: aktuell_sql, **{k: sql for k, (sql, _) in weitere.items()},
+               "lieferungen": lieferungen_sql(art)},
+        einheiten={"schema": "Spalten", AKTUELL: einheit_aktuell, **{k: e for k, (_, e) in weitere.items()},
+                   "lieferungen": einheit},
+        pruefungen=tuple(p),
+        abhaengig_von=abhaengig_von,
+        beschreibung=beschreibung,
+        basis=basis,
     )

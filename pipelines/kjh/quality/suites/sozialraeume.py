@@ -17,15 +17,11 @@ AKTUELL_SQL = f"""
 
 
 def suite() -> Suite:
-    t = "aktuell"
-    p = [c.schema_pruefung(ART)]
-    p += c.pflichtfelder(ART, t, EINHEIT, IDS)
-    p += c.formate(ART, t, EINHEIT, IDS)
-    # ERROR (from the contract): a municipality in two social spaces would be counted twice.
-    p.append(c.eindeutig(ART, t, EINHEIT, IDS))
+    t = c.AKTUELL
+    # The contract's unique key (ERROR): a municipality in two social spaces would be counted twice.
     # WARN: a social space split over two regions makes the regional sums
     # ambiguous; regions are no statutory figure.
-    p.append(Pruefung(
+    eigene = [Pruefung(
         name="sozialraeume.eine_region_je_sozialraum", schweregrad=WARN, teil=t,
         erwartung="ExpectColumnValuesToBeBetween",
         argumente={"column": "regionen_je_sozialraum", "min_value": 1, "max_value": 1},
@@ -33,12 +29,8 @@ def suite() -> Suite:
         fehlertext=("{n} Gemeinden liegen in einem Sozialraum, der mehreren Regionen zugeordnet ist (z. B. "
                     "{beispiele}). In der Sozialraum-Datei jedem Sozialraum eine Region geben."),
         beispiel_spalten=IDS + ("sozialraum", "region"),
-    ))
-    p.append(c.einbruch(ART, EINHEIT))
-    return Suite(
-        art=ART,
-        teile={"schema": c.schema_sql(ART), t: AKTUELL_SQL, "lieferungen": c.lieferungen_sql(ART)},
-        einheiten={"schema": "Spalten", t: "Gemeinden (aktueller Stand)", "lieferungen": "Gemeinden"},
-        pruefungen=tuple(p),
+    )]
+    return c.bestand_suite(
+        ART, EINHEIT, IDS, aktuell_sql=AKTUELL_SQL, einheit_aktuell="Gemeinden (aktueller Stand)", eigene=eigene,
         beschreibung="Zuordnung Gemeinde → Sozialraum → Region im aktuellen Stand.",
     )

@@ -23,14 +23,8 @@ AKTUELL_SQL = """
 
 
 def suite() -> Suite:
-    t = "aktuell"
-    p = [c.schema_pruefung(ART)]
-    p += c.pflichtfelder(ART, t, EINHEIT, IDS)
-    p += c.codelisten(ART, t, EINHEIT, IDS)
-    p += c.formate(ART, t, EINHEIT, IDS)
-    p += c.datumsfolge(ART, t, EINHEIT, IDS)
-    p.append(c.eindeutig(ART, t, EINHEIT, IDS))
-    p += [
+    t = c.AKTUELL
+    eigene = [
         # ERROR: a rate of 0 or below is impossible and makes every cost per
         # day and per case of that provider wrong.
         Pruefung(
@@ -62,11 +56,7 @@ def suite() -> Suite:
             beispiel_spalten=IDS + ("gueltig_ab",),
         ),
     ]
-    p.append(c.einbruch(ART, EINHEIT))
-    return Suite(
-        art=ART,
-        teile={"schema": c.schema_sql(ART), t: AKTUELL_SQL, "lieferungen": c.lieferungen_sql(ART)},
-        einheiten={"schema": "Spalten", t: "Träger (aktueller Stand)", "lieferungen": "Träger"},
-        pruefungen=tuple(p),
+    return c.bestand_suite(
+        ART, EINHEIT, IDS, aktuell_sql=AKTUELL_SQL, einheit_aktuell="Träger (aktueller Stand)", eigene=eigene,
         beschreibung="Trägerverzeichnis im aktuellen Stand: Vertrag, Trägerart, Tagessätze.",
     )
