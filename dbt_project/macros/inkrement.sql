@@ -31,6 +31,14 @@
     )
 {%- endmacro %}
 
+{#- The Haushaltsjahre an incremental expenditure mart rebuilds: those with a booking whose
+    figures changed after the model's watermark (ausgaben_jahr, ausgaben_monat). -#}
+{% macro geaenderte_haushaltsjahre() -%}
+    select distinct haushaltsjahr
+    from {{ ref('int_zahlungen') }}
+    where geaendert_am > {{ inkrement_stand() }}
+{%- endmacro %}
+
 {#- post-hook: remember how far the input has been taken in (watermark of this model or the one named). -#}
 {% macro inkrement_stand_merken(stand_sql, modell=none) -%}
     insert or replace into intermediate.inkrement_stand (modell, stand)

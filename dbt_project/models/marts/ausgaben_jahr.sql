@@ -18,11 +18,7 @@ zahlungen as (
 
     select * from {{ ref('int_zahlungen') }}
     {% if is_incremental() %}
-    where haushaltsjahr in (
-        select distinct haushaltsjahr
-        from {{ ref('int_zahlungen') }}
-        where geaendert_am > {{ inkrement_stand() }}
-    )
+    where haushaltsjahr in ({{ geaenderte_haushaltsjahre() }})
     {% endif %}
 
 ),
