@@ -316,6 +316,9 @@ class Pruefergebnis:
     zeilen: list[str]
     werte: list[list[tuple[str, str]]]  # per record: (field, value) of the non-empty fields
     fehler: list[Fehler]
+    # per record (same order as the records): (field, reason, value as text or None) of each fault,
+    # so that a fault is a fault of its record (the clerk's work list), not of the whole file
+    satz_fehler: list[list[tuple[str, str, str | None]]] = field(default_factory=list)
 
     @property
     def fehlerfrei(self) -> bool:
@@ -329,9 +332,9 @@ class Pruefergebnis:
 def pruefe_und_formatiere(layout: Layout, saetze: list[dict], kontext: dict) -> Pruefergebnis:
     """Checks every record against the layout and builds its line (the only way lines are made)."""
     fehler: dict[tuple[str, str], Fehler] = {}
-    zeilen, werte = [], []
+    zeilen, werte, satz_fehler = [], [], []
     for satz in saetze:
-        teile, paare = [], []
+        teile, paare, eigene = [], [], []
         for feld in layout.felder:
             text, grund = wert(feld, satz, kontext)
             fixed, grund2 = formatiere(feld, text, layout.kodierung) if grund is None else (" " * feld.laenge, None)
@@ -344,6 +347,7 @@ def pruefe_und_formatiere(layout: Layout, saetze: list[dict], kontext: dict) -> 
                 v = text if text is not None else _quelle(feld, satz, kontext)
                 if not _leer(v) and len(f.werte) < MAX_BEISPIELE and str(v) not in f.werte:
                     f.werte.append(str(v))
+                eigene.append((feld.name, grund, None if _leer(v) else str(v)))
             teile.append(fixed)
             if text is not None:
                 paare.append((feld.name, {"ALN": fixed.rstrip(), "NUM": fixed}.get(feld.typ, text)))
@@ -351,7 +355,8 @@ def pruefe_und_formatiere(layout: Layout, saetze: list[dict], kontext: dict) -> 
         assert len(line) == layout.satzlaenge, (layout.erhebung, len(line))
         zeilen.append(line)
         werte.append(paare)
-    return Pruefergebnis(zeilen, werte, sorted(fehler.values(), key=lambda f: (f.feld, f.grund)))
+        satz_fehler.append(eigene)
+    return Pruefergebnis(zeilen, werte, sorted(fehler.values(), key=lambda f: (f.feld, f.grund)), satz_fehler)
 
 
 def fixed_width_bytes(layout: Layout, zeilen: list[str]) -> bytes:
