@@ -157,11 +157,11 @@ ERWARTET = {
     "plausi.p41_nur_volljaehrige": (ERROR, 1, ["N01"], ["§ 41"]),
     "plausi.p42_nur_minderjaehrige": (ERROR, 1, ["F42"], ["Inobhutnahmen"]),
     "plausi.ende_vor_beginn": (ERROR, 1, ["FEVB"], ["enden vor ihrem Beginn"]),
-    "plausi.ende_nach_exportdatum": (ERROR, 1, ["FEXP"], ["nach dem Exportdatum"]),
+    "plausi.ende_nach_exportdatum": (WARN, 1, ["FEXP"], ["geplantes Ende nach dem Exportdatum"]),
     "plausi.beendigungsgrund_fehlt": (ERROR, 1, ["FBG"], ["keinen Beendigungsgrund"]),
-    "plausi.ueberschneidung_gleiche_hilfeart": (ERROR, 1, ["FU1", "FU2"], ["überschneiden sich"]),
+    "plausi.ueberschneidung_gleiche_hilfeart": (WARN, 1, ["FU1", "FU2"], ["überschneiden sich"]),
     "plausi.beginn_vor_geburt": (ERROR, 1, ["FGEB"], ["vor der Geburt"]),
-    "plausi.eb_dauer_ueber_10_jahre": (ERROR, 1, ["FEB"], ["länger als 10 Jahre"]),
+    "plausi.eb_dauer_ueber_10_jahre": (WARN, 1, ["FEB"], ["länger als 10 Jahre"]),
     "plausi.vorjahr_fallzahlen": (WARN, 1, ["Nord"], ["±25%", "Fallzahl"]),
     "plausi.vorjahr_nettoausgaben": (WARN, 1, ["Nord"], ["±25%", "Nettoausgaben"]),
     "plausi.kosten_je_fallmonat_ausreisser": (WARN, 1, ["N06"], ["10-fache"]),
@@ -205,6 +205,22 @@ def test_fails_on_crafted_data(fehlerhaft, name):
         assert not {k for k in b if "pseudonym" in k or "geburt" in k or k.startswith("alter")}, b
 
 
+def test_hard_and_soft_classes_for_the_statistics():
+    """Every plausibility check of single helps says what a failure means for a statutory record: hard (the
+    Landesamt rejects the record) or soft (unusual but possible); the year-over-year and cost checks are none."""
+    klassen = {p.name: p.statistik for p in plausibilitaet.PRUEFUNGEN}
+    assert klassen == {
+        "plausi.p41_nur_volljaehrige": "hart", "plausi.p42_nur_minderjaehrige": "hart",
+        "plausi.ende_vor_beginn": "hart", "plausi.beendigungsgrund_fehlt": "hart",
+        "plausi.beginn_vor_geburt": "hart",
+        "plausi.ende_nach_exportdatum": "weich", "plausi.ueberschneidung_gleiche_hilfeart": "weich",
+        "plausi.eb_dauer_ueber_10_jahre": "weich",
+        "plausi.vorjahr_fallzahlen": None, "plausi.vorjahr_nettoausgaben": None,
+        "plausi.kosten_je_fallmonat_ausreisser": None,
+    }
+    assert all((p.schweregrad == ERROR) == (p.statistik == "hart") for p in plausibilitaet.PRUEFUNGEN if p.statistik)
+
+
 def test_examples_and_social_spaces(fehlerhaft):
     e = run(fehlerhaft, PRUEFUNGEN["plausi.vorjahr_fallzahlen"])
     assert e.beispiele == [{"jahr": 2025, "sozialraum": "Nord", "vorjahr": 30, "faelle": 50,
@@ -222,7 +238,7 @@ def test_results_written_with_sections(fehlerhaft):
     got = fehlerhaft.execute("""
         select split_part(pruefung, '.', 1), schweregrad, count(*), count_if(not bestanden)
         from audit.pruefergebnisse where lauf_id = 'lauf-1' group by all order by all""").fetchall()
-    assert got == [("finanz", WARN, 4, 4), ("plausi", ERROR, 8, 8), ("plausi", WARN, 3, 3)]
+    assert got == [("finanz", WARN, 4, 4), ("plausi", ERROR, 5, 5), ("plausi", WARN, 6, 6)]
 
 
 def test_checks_attached_to_dbt_models():
@@ -235,6 +251,7 @@ def test_checks_attached_to_dbt_models():
                                                             area.FINANZ_CHECK)}
     assert mine == {
         dg.AssetCheckKey(dg.AssetKey(["intermediate", "int_hilfen_episoden"]), "plausibilitaet_error"),
+        dg.AssetCheckKey(dg.AssetKey(["intermediate", "int_hilfen_episoden"]), "plausibilitaet_warn"),
         dg.AssetCheckKey(dg.AssetKey(["marts", "fallzahlen_jahr"]), "plausibilitaet_warn"),
         dg.AssetCheckKey(dg.AssetKey(["marts", "ausgaben_jahr"]), "plausibilitaet_warn"),
         dg.AssetCheckKey(dg.AssetKey(["marts", "kosten_je_fall"]), "plausibilitaet_warn"),
@@ -281,6 +298,7 @@ def test_dagster_checks_run_and_write_results(fehlerhaft, monkeypatch, tmp_path)
                    for e in result.get_asset_check_evaluations()}
     assert set(evaluations) == {
         ("intermediate/int_hilfen_episoden", "plausibilitaet_error"),
+        ("intermediate/int_hilfen_episoden", "plausibilitaet_warn"),
         ("marts/fallzahlen_jahr", "plausibilitaet_warn"),
         ("marts/ausgaben_jahr", "plausibilitaet_warn"),
         ("marts/kosten_je_fall", "plausibilitaet_warn"),
@@ -289,7 +307,7 @@ def test_dagster_checks_run_and_write_results(fehlerhaft, monkeypatch, tmp_path)
     assert not any(e.passed for e in evaluations.values())
     hilfen = evaluations[("intermediate/int_hilfen_episoden", "plausibilitaet_error")]
     assert hilfen.severity == dg.AssetCheckSeverity.ERROR
-    assert hilfen.metadata["nicht_bestanden"].value == 8
+    assert hilfen.metadata["nicht_bestanden"].value == 5
     finanz = evaluations[("intermediate/int_zahlungen", "finanzkontrollen_warn")]
     assert finanz.severity == dg.AssetCheckSeverity.WARN
     assert finanz.metadata["fehlerhafte_zeilen"].value == 5
@@ -301,7 +319,8 @@ def test_dagster_checks_run_and_write_results(fehlerhaft, monkeypatch, tmp_path)
     finally:
         con.close()
     assert rows == [
-        ("intermediate/int_hilfen_episoden", "plausibilitaet_error", ERROR, 8),
+        ("intermediate/int_hilfen_episoden", "plausibilitaet_error", ERROR, 5),
+        ("intermediate/int_hilfen_episoden", "plausibilitaet_warn", WARN, 3),
         ("intermediate/int_zahlungen", "finanzkontrollen_warn", WARN, 4),
         ("marts/ausgaben_jahr", "plausibilitaet_warn", WARN, 1),
         ("marts/fallzahlen_jahr", "plausibilitaet_warn", WARN, 1),

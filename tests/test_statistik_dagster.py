@@ -110,14 +110,21 @@ def test_delivered_then_withheld_on_error_while_reports_run_then_withheld_by_qua
     report_keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()
                    if defs.resolve_asset_graph().get(k).group_name == "reports"}
 
-    # 1. clean demo data: the delivery for 2025 (Stand 31.10.2026) is made, every ERROR check passes
+    # 1. clean demo data: the draft for 2025 (Stand 31.10.2026) is made, every ERROR check passes; the
+    #    clerk releases it on the command line
     first = _run(defs)
     assert not first.get_failed_step_keys(), first.get_failed_step_keys()
-    assert summary_lines(first)[0].startswith("Statistik-Lieferung 2025 erstellt (Nr. 1): 7 Dateien in ")
-    assert (out / "HZE_01060000_2025.txt").exists() and (out / "TEIL4_01060000_2025_datml.xml").exists()
+    assert summary_lines(first)[0].startswith("Statistik 2025: Entwurf Nr. 1 bereit zur Freigabe (8 Dateien in ")
+    assert (out / "entwurf" / "HZE_01060000_2025.txt").exists() and not (out / "HZE_01060000_2025.txt").exists()
     assert (demo.reports / "statistik.html").exists()
     checks = {c.check_name: c.passed for c in first.get_asset_check_evaluations() if c.asset_key == KEY}
     assert all(checks[p.name] for p in PRUEFUNGEN if p.schweregrad == "ERROR")
+    cli = subprocess.run([sys.executable, "-m", "kjh.cli", "statistik", "--warehouse", str(demo.warehouse),
+                          "--freigeben", "1", "--wer", "Frau Statistik"], capture_output=True, text=True)
+    assert cli.returncode == 0, cli.stdout + cli.stderr
+    assert "Statistik 2025 Nr. 2: freigegeben" in cli.stdout
+    assert (out / "HZE_01060000_2025.txt").exists() and (out / "TEIL4_01060000_2025_datml.xml").exists()
+    assert (out / "HZE_01060000_2025.txt").read_bytes() == (out / "entwurf" / "HZE_01060000_2025.txt").read_bytes()
     hze_first = (out / "HZE_01060000_2025.txt").read_bytes()
 
     # 2. a newer export with a main reason the statistics cannot take ("sonstig", valid in the contract):
@@ -135,18 +142,23 @@ def test_delivered_then_withheld_on_error_while_reports_run_then_withheld_by_qua
     assert not second.success  # the blocking check fails the step, as a failed ERROR should
     meta = next(e.event_specific_data.materialization.metadata for e in second.get_asset_materialization_events()
                 if e.asset_key == KEY)
-    assert meta["status"].value == "zurueckgehalten"
+    assert meta["status"].value == "entwurf"
     assert meta["zurueckgehalten_wegen"].value == ["hze_satzbeschreibung"]
+    assert meta["harte_saetze"].value == 1
     failed = {c.check_name for c in second.get_asset_check_evaluations() if c.asset_key == KEY and not c.passed
               and c.severity == dg.AssetCheckSeverity.ERROR}
     assert failed == {"hze_satzbeschreibung"}
     assert report_keys and report_keys <= _materialized(second)       # reports still ran
     assert "marts/fallzahlen_jahr" in _materialized(second)
     lines = summary_lines(second)
-    assert lines[0].startswith("Statistik-Lieferung 2025 zurückgehalten: hze_satzbeschreibung (Nr. 2)")
+    assert lines[0].startswith("Statistik 2025: Entwurf Nr. 3 in ")
+    assert "1 Sätze mit harten Fehlern fehlen, Freigabe wartet auf: hze_satzbeschreibung; Arbeitsliste " in lines[0]
     assert "sonstig" in "\n".join(lines)
-    assert not (out / "HZE_01060000_2025.txt").exists()                 # no delivery file left to upload
-    assert "zurückgehalten" in (demo.reports / "statistik.html").read_text(encoding="utf-8")
+    liste = (out / "entwurf" / "ARBEITSLISTE_01060000_2025.csv").read_text(encoding="utf-8-sig")
+    assert f"{changed[0]};HZE;" in liste and ";sonstig;hze_satzbeschreibung;hart;offen;" in liste
+    assert (out / "HZE_01060000_2025.txt").read_bytes() == hze_first  # the released delivery stays as it was
+    page = (demo.reports / "statistik.html").read_text(encoding="utf-8")
+    assert "Freigabe wartet auf" in page and "Nr. 2 am" in page
 
     # the first delivery is still reproducible byte for byte after the newer export
     from kjh.statistik import reproduzieren
@@ -165,13 +177,13 @@ def test_delivered_then_withheld_on_error_while_reports_run_then_withheld_by_qua
     third = _run(defs)
     meta = next(e.event_specific_data.materialization.metadata for e in third.get_asset_materialization_events()
                 if e.asset_key == KEY)
-    assert meta["status"].value == "zurueckgehalten"
+    assert meta["status"].value == "entwurf"
     assert "eingaben_qualitaet" in meta["zurueckgehalten_wegen"].value
     assert "statistik/lieferung" in _materialized(third) and report_keys <= _materialized(third)
     assert vermerke_blockierte_lieferung(third) is None  # the asset ran and recorded it itself
     lines = summary_lines(third)
-    assert lines[0].startswith("Statistik-Lieferung 2025 zurückgehalten: eingaben_qualitaet")
+    assert lines[0].startswith("Statistik 2025: Entwurf Nr. 4 in ") and "eingaben_qualitaet" in lines[0]
     assert "hilfen.traeger_bekannt" in "\n".join(lines)
     with connect(demo.warehouse, read_only=True) as con:
         rows = [(e.statistik_lieferung_id, e.status) for e in audit.alle(con)]
-    assert rows == [(1, "geliefert"), (2, "zurueckgehalten"), (3, "zurueckgehalten")]
+    assert rows == [(1, "entwurf"), (2, "freigegeben"), (3, "entwurf"), (4, "entwurf")]

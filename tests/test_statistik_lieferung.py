@@ -35,7 +35,7 @@ import pytest
 from kjh.ingest.codelisten import write_codelisten
 from kjh.paths import DBT_PROJECT_DIR
 from kjh.statistik import audit
-from kjh.statistik.lieferung import KannNichtErstellen, erstellen, reproduzieren
+from kjh.statistik.lieferung import KannNichtErstellen, erstellen, freigeben, reproduzieren
 from kjh.statistik.zusammenfassung import render_statistik_page, statistik_tabellen
 from kjh.warehouse.connection import connect, writer
 from tests.conftest import TEST_KEY, load_folder
@@ -146,8 +146,12 @@ def wh(base, tmp_path) -> Path:
 
 
 def make(wh: Path, out: Path, jahr=2025, jetzt=dt.datetime(2026, 1, 20, 9, 30, 5)):
+    """As the clerk does: the draft, and when nothing blocks it, its release (the final files)."""
     with writer(wh) as con:
-        return erstellen(con, out, jahr, jetzt=jetzt)
+        entwurf = erstellen(con, out, jahr, jetzt=jetzt)
+        if entwurf.status != "entwurf" or entwurf.zurueckgehalten_wegen:
+            return entwurf
+        return freigeben(con, entwurf.statistik_lieferung_id, out, jetzt=jetzt, wer="Statistikstelle")
 
 
 def lines(path: Path) -> list[str]:
@@ -159,9 +163,9 @@ def lines(path: Path) -> list[str]:
 # ------------------------------------------------------------------ tests
 def test_delivery_files_records_and_reconciliation(wh, tmp_path):
     r = make(wh, tmp_path / "out")
-    assert r.status == "geliefert", r.meldung
+    assert r.status == "freigegeben", r.meldung
     d = tmp_path / "out" / "2025"
-    assert sorted(p.name for p in d.iterdir()) == sorted([
+    assert sorted(p.name for p in d.iterdir() if p.is_file()) == sorted([
         f"HZE_{KENN}_2025.txt", f"HZE_{KENN}_2025_datml.xml", f"VSM_{KENN}_2025.txt", f"VSM_{KENN}_2025_datml.xml",
         f"TEIL4_{KENN}_2025.txt", f"TEIL4_{KENN}_2025_datml.xml", f"PRUEFBERICHT_{KENN}_2025.md"])
 
@@ -204,7 +208,7 @@ def test_delivery_files_records_and_reconciliation(wh, tmp_path):
             e.pruefung["abgleich_ausgaben"]] == teilplan + [("gesamt", 1675050, 35024)]
 
     # the audit record: year, layouts with sha256, inputs with sha256, outputs with sha256
-    assert (e.berichtsjahr, e.status, e.layout_version) == (2025, "geliefert", "HZE 1, VSM 1, TEIL4 1")
+    assert (e.berichtsjahr, e.status, e.layout_version) == (2025, "freigegeben", "HZE 1, VSM 1, TEIL4 1")
     eingaben = json.loads(e.eingaben)
     assert eingaben["stand_hilfen"] == "2025-12-31" and eingaben["stand_zahlungen"] == "2026-01-15"
     assert {x["datei"] for x in eingaben["lieferungen"]} == {"traeger_20251231.csv", "hilfen_20251231.csv",
@@ -219,7 +223,8 @@ def test_delivery_files_records_and_reconciliation(wh, tmp_path):
 
     # validation report: why, what reconciles, what the contract does not carry
     bericht = (d / f"PRUEFBERICHT_{KENN}_2025.md").read_text(encoding="utf-8")
-    assert "Status: **geliefert**" in bericht and "Übernahme von einem anderen Jugendamt (EF3)" in bericht
+    assert "Status: **freigegeben**" in bericht and "Übernahme von einem anderen Jugendamt (EF3)" in bericht
+    assert "Freigegeben von Statistikstelle am 20.01.2026 um 09:30:05 aus Entwurf Nr. 1." in bericht
     assert "| 31 | 07 | HZE | 1 | 1 | 1 | 0 | 1 | ja |" in bericht
 
 
@@ -264,7 +269,7 @@ def test_reproduced_byte_for_byte_after_a_newer_export(wh, tmp_path):
 
     # a new delivery for 2025 today is different (and reconciles with today's marts)
     second = make(wh, tmp_path / "out2", jetzt=dt.datetime(2026, 4, 2, 8, 0, 0))
-    assert second.status == "geliefert", second.meldung
+    assert second.status == "freigegeben", second.meldung
     assert second.statistik_lieferung_id != first.statistik_lieferung_id
     changed = {x["datei"] for x in second.dateien} & set(original)
     assert all((second.ordner / n).read_bytes() != original[n] for n in changed if n.startswith(("HZE_", "TEIL4_")))
@@ -292,7 +297,7 @@ def test_reproduction_refuses_a_changed_layout(wh, tmp_path, monkeypatch):
         reproduzieren(con, first.statistik_lieferung_id, tmp_path / "again")
 
 
-def test_an_error_withholds_the_delivery_and_names_the_check(base, tmp_path):
+def test_a_hard_error_keeps_its_record_out_of_the_draft_and_blocks_the_release(base, tmp_path):
     folder = tmp_path / "exporte"
     folder.mkdir()
     bad = [{**h, "hauptgrund": "sonstig"} if h["hilfe_id"] == "H-9" else h for h in HILFEN_2025]
@@ -300,31 +305,38 @@ def test_an_error_withholds_the_delivery_and_names_the_check(base, tmp_path):
     wh = tmp_path / "warehouse.duckdb"
     build_warehouse(folder, wh, tmp_path)
     out = tmp_path / "out"
-    (out / "2025").mkdir(parents=True)
-    stale = out / "2025" / f"HZE_{KENN}_2025.txt"
-    stale.write_text("eine ältere Lieferung", encoding="utf-8")
 
     r = make(wh, out)
-    assert r.status == "zurueckgehalten"
-    assert r.zurueckgehalten_wegen == ["hze_satzbeschreibung"]
+    assert (r.status, r.zurueckgehalten_wegen, r.harte_saetze) == ("entwurf", ["hze_satzbeschreibung"], 1)
     assert ("EF9 Hauptgrund für die Hilfegewährung: Wert hat keinen Schlüssel in der Satzbeschreibung, "
-            "z. B. „sonstig“ (1 Satz)") in r.meldung
-    assert [x["datei"] for x in r.dateien] == [f"PRUEFBERICHT_{KENN}_2025.md"]
-    assert not stale.exists()  # nobody uploads an older file by mistake
+            "z. B. „sonstig“ (1 Satz)") in next(p["meldung"] for p in r.pruefungen if p["name"] == "hze_satzbeschreibung")
+    # the draft holds every other record (3 of 4 HZE records, running numbers kept); nothing final is written
+    assert r.ordner == out / "2025" / "entwurf"
+    assert len(lines(r.ordner / f"HZE_{KENN}_2025.txt")) == 3
+    assert not (out / "2025" / f"HZE_{KENN}_2025.txt").exists()
     bericht = r.pruefbericht.read_text(encoding="utf-8")
-    assert "Status: **zurückgehalten**" in bericht and "| `hze_satzbeschreibung` | ERROR | **nicht bestanden** |" in bericht
+    assert "Status: **Entwurf**" in bericht
+    assert "| `hze_satzbeschreibung` | Satz | ERROR | **nicht bestanden** |" in bericht
     assert ("| `hze_satzbeschreibung` | EF9 Hauptgrund für die Hilfegewährung | Wert hat keinen Schlüssel in der "
             "Satzbeschreibung, z. B. „sonstig“ | 1 |") in bericht
+    # the work list names exactly that record, its field and value
+    liste = r.arbeitsliste.read_text(encoding="utf-8-sig").splitlines()
+    assert liste[0] == "hilfe_id;erhebung;lfd_nr;feld;wert;regel;klasse;status;was_tun"
+    assert [z.split(";")[:8] for z in liste[1:]] == [
+        ["H-9", "HZE", "4", "EF9", "sonstig", "hze_satzbeschreibung", "hart", "offen"]]
+    with writer(wh) as con, pytest.raises(KannNichtErstellen, match="hat noch harte Fehler: hze_satzbeschreibung"):
+        freigeben(con, r.statistik_lieferung_id, out)
 
     # the same inputs again: no second record
     again = make(wh, out, jetzt=dt.datetime(2026, 1, 21, 10, 0, 0))
     assert (again.neu, again.statistik_lieferung_id) == (False, r.statistik_lieferung_id)
     with connect(wh, read_only=True) as con:
         assert [(e.status, e.zurueckgehalten_wegen) for e in audit.alle(con)] == [
-            ("zurueckgehalten", ["hze_satzbeschreibung"])]
+            ("entwurf", ["hze_satzbeschreibung"])]
         page = render_statistik_page(con, tmp_path / "berichte")
     html = page.read_text(encoding="utf-8")
-    assert "Status: zurückgehalten." in html and "<code>hze_satzbeschreibung</code>" in html
+    assert "Status: Entwurf." in html and "Freigabe wartet auf: <code>hze_satzbeschreibung</code>" in html
+    assert "H-9" not in html  # the public page counts; the work list names helps
 
 
 def test_same_inputs_make_no_second_delivery(wh, tmp_path):
@@ -332,7 +344,7 @@ def test_same_inputs_make_no_second_delivery(wh, tmp_path):
     second = make(wh, tmp_path / "out", jetzt=dt.datetime(2026, 2, 1, 12, 0, 0))
     assert (second.neu, second.statistik_lieferung_id, second.abweichend) == (False, first.statistik_lieferung_id, [])
     with connect(wh, read_only=True) as con:
-        assert len(audit.alle(con)) == 1
+        assert [e.status for e in audit.alle(con)] == ["entwurf", "freigegeben"]
 
 
 def test_no_delivery_for_an_incomplete_year(wh, tmp_path):

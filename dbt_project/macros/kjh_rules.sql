@@ -6,6 +6,20 @@
     ({{ beginn }} <= {{ stichtag }} and ({{ ende }} is null or {{ ende }} > {{ stichtag }}))
 {%- endmacro %}
 
+{#- The export date of the newest hilfen export: every export opens or closes
+    a version on its date (over all versions of raw.hilfen). -#}
+{% macro newest_export_date(stand_ab, stand_bis) -%}
+    greatest(max({{ stand_ab }}), coalesce(max({{ stand_bis }}), max({{ stand_ab }})))
+{%- endmacro %}
+
+{#- A planned end is not an end: an `ende` after the date of the newest export
+    that carried it is a plan (case systems record planned ends). Until an
+    export dated on or after that day still carries it, the help counts as
+    running, everywhere (marts, statistics, reports). -#}
+{% macro is_planned_end(ende, exportiert_am) -%}
+    ({{ ende }} is not null and {{ ende }} > {{ exportiert_am }})
+{%- endmacro %}
+
 {#- Begun / ended in a period [von, bis]: the date lies in it. -#}
 {% macro is_in_period(datum, von, bis) -%}
     ({{ datum }} is not null and {{ datum }} >= {{ von }} and {{ datum }} <= {{ bis }})

@@ -52,19 +52,33 @@ def _parser() -> argparse.ArgumentParser:
     _add_location_options(ui, required=False)
     ui.add_argument("--port", type=int, default=3000, help="Port (Standard 3000).")
 
-    st = sub.add_parser("statistik", help="Amtliche Statistik (HZE, § 42, Teil IV) liefern oder eine Lieferung wiederholen.",
-                        description="Erstellt die Statistik-Lieferung eines Berichtsjahres aus dem Warehouse (Dateien "
-                                    "nach Satzbeschreibung und DatML/RAW, Prüfbericht) oder wiederholt eine "
-                                    "verzeichnete Lieferung byte-gleich aus der Historie. Exit 0: geliefert bzw. "
-                                    "byte-gleich; 1: zurückgehalten bzw. abweichend; 2: nicht möglich.")
+    st = sub.add_parser(
+        "statistik", help="Amtliche Statistik (HZE, § 42, Teil IV): Entwurf, Befunde bestätigen, freigeben, wiederholen.",
+        description="Der Weg der Statistikstelle: --year erstellt den Entwurf eines Berichtsjahres (alle Sätze ohne "
+                    "harten Fehler, Prüfbericht, Arbeitsliste; kjh run tut das bei jedem Lauf); --bestaetigen "
+                    "bestätigt einen weichen Befund mit Begründung; --freigeben schreibt die endgültigen Dateien "
+                    "eines Entwurfs ohne harte Fehler; --reproduce wiederholt eine verzeichnete Lieferung "
+                    "byte-gleich. Exit 0: erledigt (Entwurf ohne harte Fehler, freigegeben, byte-gleich); 1: Entwurf "
+                    "mit harten Fehlern bzw. abweichend; 2: nicht möglich (mit Grund).")
     st.add_argument("--warehouse", type=Path, required=True, metavar="FILE", help="DuckDB-Datei des Warehouse.")
-    st.add_argument("--out", type=Path, required=True, metavar="DIR",
-                    help="Ordner für die Lieferung (die Dateien landen in DIR/<Berichtsjahr>/).")
+    st.add_argument("--out", type=Path, default=None, metavar="DIR",
+                    help="Ordner für die Lieferung (Dateien in DIR/<Berichtsjahr>/, der Entwurf in "
+                         "DIR/<Berichtsjahr>/entwurf/); Standard: $KJH_STATISTIK oder statistik/ neben dem Warehouse.")
     which = st.add_mutually_exclusive_group()
     which.add_argument("--year", type=int, default=None,
-                       help="Berichtsjahr (Standard: letztes abgeschlossenes Jahr vor dem neuesten Export).")
+                       help="Entwurf dieses Berichtsjahres (Standard: letztes abgeschlossenes Jahr vor dem neuesten "
+                            "Export).")
+    which.add_argument("--freigeben", type=int, default=None, metavar="ID",
+                       help="Entwurf Nr. ID freigeben: die endgültigen Dateien schreiben (nur ohne harte Fehler und "
+                            "auf dem neuesten Stand der Exporte).")
+    which.add_argument("--bestaetigen", nargs=2, default=None, metavar=("REGEL", "HILFE_ID"),
+                       help="Weichen Befund REGEL (z. B. plausi.ende_nach_exportdatum) der Hilfe HILFE_ID aus der "
+                            "Arbeitsliste des neuesten Entwurfs bestätigen; mit --grund.")
     which.add_argument("--reproduce", type=int, default=None, metavar="ID",
                        help="Verzeichnete Lieferung Nr. ID (audit.statistik_lieferungen) byte-gleich wiederholen.")
+    st.add_argument("--grund", default=None, help="Begründung der Bestätigung (Pflicht bei --bestaetigen).")
+    st.add_argument("--wer", default=None,
+                    help="Wer bestätigt oder freigibt (Standard: $KJH_USER oder der angemeldete Benutzer).")
     st.add_argument("--reports", type=Path, default=None, metavar="DIR",
                     help="Die Statistik-Seite (statistik.html) auch in diesen Berichtsordner schreiben.")
     st.add_argument("--wait", type=float, default=0, metavar="SEKUNDEN",
@@ -230,16 +244,18 @@ def _ui(args) -> int:
 
 
 def _statistik(args) -> int:
-    """`kjh statistik`: one delivery on its own (--year) or a recorded one again (--reproduce ID)."""
+    """`kjh statistik`: draft (--year), confirm (--bestaetigen), release (--freigeben) or reproduce (--reproduce)."""
     import duckdb
 
     from kjh.statistik import KannNichtErstellen, erstellen, render_statistik_page, reproduzieren
+    from kjh.statistik.bestaetigungen import BestaetigungAbgelehnt
     from kjh.warehouse.connection import connect, writer
     from kjh.warehouse.lock import WarehouseBusy
 
     warehouse = args.warehouse.resolve()
     if not warehouse.is_file():
         raise CannotRun(f"Warehouse {warehouse} gibt es nicht.")
+    out = args.out or _statistik_ordner(warehouse)
     try:
         if args.reproduce is not None:
             try:
@@ -248,28 +264,62 @@ def _statistik(args) -> int:
                 raise CannotRun(f"Warehouse {warehouse} wird gerade von einem anderen Prozess beschrieben; "
                                 "später erneut starten.") from None
             try:
-                ergebnis = reproduzieren(con, args.reproduce, args.out)
+                ergebnis = reproduzieren(con, args.reproduce, out)
             finally:
                 con.close()
-        else:
+        elif args.bestaetigen is not None:
             with writer(warehouse, wait_seconds=args.wait) as con:
-                ergebnis = erstellen(con, args.out, args.year)
+                return _bestaetigen(con, args)
+        else:
+            from kjh.statistik.lieferung import freigeben
+
+            with writer(warehouse, wait_seconds=args.wait) as con:
+                if args.freigeben is not None:
+                    ergebnis = freigeben(con, args.freigeben, out, wer=args.wer)
+                else:
+                    ergebnis = erstellen(con, out, args.year)
                 if args.reports is not None:
                     render_statistik_page(con, args.reports, berichtsjahr=ergebnis.berichtsjahr)
-    except KannNichtErstellen as exc:
+    except (KannNichtErstellen, BestaetigungAbgelehnt, WarehouseBusy) as exc:
         raise CannotRun(str(exc)) from None
-    except WarehouseBusy as exc:
-        raise CannotRun(str(exc)) from None
-    status = {"geliefert": "geliefert", "zurueckgehalten": "zurückgehalten"}.get(ergebnis.status, ergebnis.status)
-    print(f"Statistik-Lieferung {ergebnis.berichtsjahr} Nr. {ergebnis.statistik_lieferung_id}: {status}"
+    status = {"entwurf": "Entwurf", "freigegeben": "freigegeben", "zurueckgehalten": "zurückgehalten"}.get(
+        ergebnis.status, ergebnis.status)
+    print(f"Statistik {ergebnis.berichtsjahr} Nr. {ergebnis.statistik_lieferung_id}: {status}"
           + ("" if ergebnis.neu else " (verzeichnete Lieferung)"))
     print(ergebnis.meldung)
     for x in ergebnis.dateien:
         print(f"  {ergebnis.ordner / x['datei']}  sha256 {x['sha256']}")
+    if ergebnis.arbeitsliste is not None:
+        print(f"Arbeitsliste ({ergebnis.offene_befunde} offene Befunde): {ergebnis.arbeitsliste}")
     if args.reproduce is not None:
         return EXIT_RUN_FAILED if ergebnis.abweichend else EXIT_OK
-    return EXIT_OK if ergebnis.status == "geliefert" else EXIT_RUN_FAILED
+    if ergebnis.status == "entwurf" and ergebnis.zurueckgehalten_wegen:
+        return EXIT_RUN_FAILED
+    return EXIT_OK
 
+
+def _statistik_ordner(warehouse: Path) -> Path:
+    from kjh.statistik import ENV_STATISTIK
+
+    return Path(os.environ[ENV_STATISTIK]).resolve() if os.environ.get(ENV_STATISTIK) else warehouse.parent / "statistik"
+
+
+def _bestaetigen(con, args) -> int:
+    from kjh.statistik import bestaetigungen
+    from kjh.statistik.befunde import Befund
+    from kjh.statistik.lieferung import neuester_entwurf
+
+    regel, hilfe_id = args.bestaetigen
+    entwurf = neuester_entwurf(con)
+    if entwurf is None:
+        raise CannotRun("Noch kein Entwurf verzeichnet: erst kjh run (oder kjh statistik --year) ausführen.")
+    befunde = [Befund(**b) for b in entwurf.pruefung.get("befunde", [])]
+    passend = bestaetigungen.bestaetigen(con, befunde, regel, hilfe_id, args.grund, wer=args.wer,
+                                         berichtsjahr=entwurf.berichtsjahr)
+    print(f"Bestätigt: {regel} für Hilfe {hilfe_id} ({len(passend)} Befund(e) aus Entwurf Nr. "
+          f"{entwurf.statistik_lieferung_id}); verzeichnet in audit.statistik_bestaetigungen. Die Arbeitsliste "
+          "zeigt es beim nächsten Entwurf (kjh run oder kjh statistik --year).")
+    return EXIT_OK
 
 if __name__ == "__main__":
     sys.exit(main())

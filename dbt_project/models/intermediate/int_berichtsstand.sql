@@ -17,7 +17,7 @@ hilfen_stand as (
 
     select
         -- the newest hilfen export: a version begins or ends on each export date
-        greatest(max(stand_ab), coalesce(max(stand_bis), max(stand_ab))) as stand_hilfen,
+        {{ newest_export_date('stand_ab', 'stand_bis') }} as stand_hilfen,
         min(case when ist_aktuell then beginn end) as erster_beginn
 
     from hilfen

@@ -2,6 +2,8 @@
 -- Helps dropped from the newest export keep their last version
 -- (im_aktuellen_export = false) so that their bookings still find their
 -- social space; counts only use helps of the newest export.
+-- A planned end (is_planned_end) is not an end: such a help has ende and
+-- beendigungsgrund NULL (it is running) and its plan in geplantes_ende.
 with
 
 hilfen as (
@@ -22,11 +24,23 @@ orte as (
 
 ),
 
+stand as (
+
+    select {{ newest_export_date('stand_ab', 'stand_bis') }} as stand_hilfen
+    from hilfen
+
+),
+
 letzte_version as (
 
-    select *
+    select
+        hilfen.*,
+        -- the newest export that carried this version: the current version is
+        -- in the newest export; a dropped help was last seen when it was delivered
+        case when hilfen.ist_aktuell then stand.stand_hilfen else hilfen.stand_ab end as exportiert_am
     from hilfen
-    qualify row_number() over (partition by hilfe_id order by stand_ab desc) = 1
+    cross join stand
+    qualify row_number() over (partition by hilfen.hilfe_id order by hilfen.stand_ab desc) = 1
 
 ),
 
@@ -49,11 +63,21 @@ final as (
         letzte_version.alter_bei_beginn,
         letzte_version.geschlecht,
         letzte_version.hauptgrund,
-        letzte_version.beendigungsgrund,
+        case
+            when not {{ is_planned_end('letzte_version.ende', 'letzte_version.exportiert_am') }}
+                then letzte_version.beendigungsgrund
+        end as beendigungsgrund,
 
         -- dates
         letzte_version.beginn,
-        letzte_version.ende,
+        case
+            when not {{ is_planned_end('letzte_version.ende', 'letzte_version.exportiert_am') }}
+                then letzte_version.ende
+        end as ende,
+        case
+            when {{ is_planned_end('letzte_version.ende', 'letzte_version.exportiert_am') }}
+                then letzte_version.ende
+        end as geplantes_ende,
 
         -- history
         letzte_version.ist_aktuell as im_aktuellen_export,

@@ -2,20 +2,24 @@
 accepts a delivery (SGB VIII statistics), on the dbt layers.
 
 Some of these faults are stopped earlier (ingestion quarantines `ende < beginn`
-and an ended help without beendigungsgrund; GX flags § 42 at 18+ on raw). They
-are checked here again on what the statistics are actually built from
-(defence in depth: a later load path, a changed macro or a hand-edited table
-must not reach the statutory export unnoticed).
+and an ended help without beendigungsgrund). They are checked here again on
+what the statistics are actually built from (defence in depth: a later load
+path, a changed macro or a hand-edited table must not reach the statutory
+export unnoticed).
 
-Severity: ERROR (blocks the statutory export) for the statistics office's
-items; WARN (listed only) for the year-over-year jumps and the cost outliers,
-which are suspicious, not necessarily wrong.
+Severity: ERROR for the items the Landesamt rejects a record for (`statistik`
+= HART); WARN for what is unusual but possible (`statistik` = WEICH: a planned
+end, overlapping helps, a long counselling) and for the year-over-year jumps
+and cost outliers. For the statutory delivery a failing row is a finding of
+its record (kjh.statistik.befunde): a hard one keeps that record out of the
+draft and blocks the release of its reporting year, a soft one waits on the
+clerk's work list for a confirmation. Helps of earlier years block nothing.
 
 Only helps of the newest hilfen export (int_hilfen_episoden.im_aktuellen_export)
 are checked: dropped helps are not reported any more.
 """
 from kjh.quality.finanzkontrollen import FAELLIG_BIS_SQL, ZAHLUNGSZIEL_TAGE
-from kjh.quality.rules import ERROR, WARN
+from kjh.quality.rules import ERROR, HART, WARN, WEICH
 from kjh.quality.sql_pruefungen import SqlPruefung
 
 # --- documented thresholds -----------------------------------------------------
@@ -65,11 +69,15 @@ _GEPRUEFT_HILFEN = "select count(*) from intermediate.int_hilfen_episoden where 
 _KORREKTUR = "Bitte im Fachverfahren korrigieren; die Korrektur kommt mit dem nächsten Export."
 
 
-def _hilfen_pruefung(name, beschreibung, bedingung, fehlertext, spalten="hilfe_id, hilfeart, beginn, ende"):
+def _hilfen_pruefung(name, beschreibung, bedingung, fehlertext, spalten="hilfe_id, hilfeart, beginn, ende", *,
+                     klasse=HART, feld=None, hinweis=""):
+    """A check of single helps; `feld` names the value concerned for the work list (an age is never shown:
+    it comes from the birth date, so only the field is named)."""
     return SqlPruefung(
-        name=name, schweregrad=ERROR, asset=HILFEN, einheit="Hilfen", beschreibung=beschreibung,
-        fehler_sql=f"select {spalten} from ({_AKTUELL}) as h where {bedingung}",
-        geprueft_sql=_GEPRUEFT_HILFEN, fehlertext=fehlertext,
+        name=name, schweregrad=ERROR if klasse == HART else WARN, asset=HILFEN, einheit="Hilfen",
+        beschreibung=beschreibung, fehler_sql=f"select {spalten} from ({_AKTUELL}) as h where {bedingung}",
+        geprueft_sql=_GEPRUEFT_HILFEN, fehlertext=fehlertext, statistik=klasse, statistik_feld=feld,
+        statistik_hinweis=hinweis,
     )
 
 
@@ -139,8 +147,9 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
         "bei Beginn.",
         f"ist_paragraph_41 and alter_bei_beginn < {VOLLJAEHRIG_AB}",
         "{n} von {geprueft} Hilfen sind als § 41 (junge Volljährige) gekennzeichnet, obwohl die Person bei "
-        f"Beginn jünger als {VOLLJAEHRIG_AB} war. Das Statistische Landesamt weist die Lieferung so zurück. "
+        f"Beginn jünger als {VOLLJAEHRIG_AB} war. Das Statistische Landesamt weist diese Sätze zurück. "
         "Geburtsdatum und Beginn der Hilfe im Fachverfahren prüfen. Beispiele: {beispiele}",
+        feld="alter_bei_beginn", hinweis="§ 41 erst ab 18: Geburtsdatum und Beginn im Fachverfahren prüfen.",
     ),
     _hilfen_pruefung(
         "plausi.p42_nur_minderjaehrige",
@@ -149,6 +158,7 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
         "{n} von {geprueft} Hilfen sind Inobhutnahmen (§ 42) von Personen, die bei Beginn "
         f"{VOLLJAEHRIG_AB} oder älter waren. Inobhutnahmen gibt es nur für Minderjährige: Hilfeart oder "
         "Geburtsdatum falsch erfasst. " + _KORREKTUR + " Beispiele: {beispiele}",
+        feld="alter_bei_beginn", hinweis="Inobhutnahme nur für Minderjährige: Hilfeart oder Geburtsdatum korrigieren.",
     ),
     _hilfen_pruefung(
         "plausi.ende_vor_beginn",
@@ -156,15 +166,19 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
         "ende < beginn",
         "{n} von {geprueft} Hilfen enden vor ihrem Beginn. Beginn und Ende vertauscht oder falsch erfasst. "
         + _KORREKTUR + " Beispiele: {beispiele}",
+        feld="ende", hinweis="Ende vor Beginn: Beginn und Ende im Fachverfahren korrigieren.",
     ),
     _hilfen_pruefung(
         "plausi.ende_nach_exportdatum",
-        "Das Ende einer Hilfe liegt nicht nach dem Exportdatum (Stand) der Lieferung, die es gemeldet hat.",
-        "ende > stand_ab",
-        "{n} von {geprueft} Hilfen haben ein Ende nach dem Exportdatum ihres Exports: ein geplantes Ende ist "
-        "noch kein Ende. Im Fachverfahren das Ende erst bei tatsächlicher Beendigung eintragen. "
-        "Beispiele: {beispiele}",
-        spalten="hilfe_id, hilfeart, ende, stand_ab as exportdatum",
+        "Ein Ende nach dem Exportdatum (Stand) des neuesten Exports, der die Hilfe trägt, ist ein geplantes Ende: "
+        "die Hilfe zählt als laufend (Makro is_planned_end), bis ein späterer Export das Ende noch trägt.",
+        "geplantes_ende is not null",
+        "{n} von {geprueft} Hilfen tragen ein geplantes Ende nach dem Exportdatum. Sie zählen überall als laufend; "
+        "das Ende zählt, sobald ein Export mit späterem Stand es noch trägt. Nichts zu korrigieren, wenn das Ende "
+        "nur geplant ist. Beispiele: {beispiele}",
+        spalten="hilfe_id, hilfeart, geplantes_ende, stand_ab as exportdatum",
+        klasse=WEICH, feld="geplantes_ende",
+        hinweis="Geplantes Ende: die Hilfe wird als andauernd gemeldet. Bestätigen, wenn das Ende nur geplant ist.",
     ),
     SqlPruefung(
         name="plausi.beendigungsgrund_fehlt", schweregrad=ERROR, asset=HILFEN, einheit="Hilfen",
@@ -183,9 +197,11 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
         fehlertext="{n} von {geprueft} im Berichtszeitraum beendeten Hilfen haben keinen Beendigungsgrund. "
                    "Die amtliche Statistik verlangt ihn für jede beendete Hilfe. Grund im Fachverfahren "
                    "nachtragen. Beispiele: {beispiele}",
+        statistik=HART, statistik_feld="beendigungsgrund",
+        statistik_hinweis="Beendigungsgrund im Fachverfahren nachtragen.",
     ),
     SqlPruefung(
-        name="plausi.ueberschneidung_gleiche_hilfeart", schweregrad=ERROR, asset=HILFEN, einheit="Hilfen",
+        name="plausi.ueberschneidung_gleiche_hilfeart", schweregrad=WARN, asset=HILFEN, einheit="Hilfen",
         beschreibung="Keine Person hat zwei sich zeitlich überschneidende Hilfen derselben Hilfeart "
                      "(Übergabe am selben Tag zählt nicht als Überschneidung).",
         fehler_sql=f"""
@@ -203,6 +219,10 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
         fehlertext="{n} Hilfepaar(e) derselben Person und Hilfeart überschneiden sich zeitlich ({geprueft} "
                    "Hilfen geprüft): doppelt erfasst oder die erste Hilfe wurde nicht beendet. Die Hilfen "
                    "im Fachverfahren zusammenführen oder die frühere beenden. Beispiele: {beispiele}",
+        # the Landesamt receives no person id and cannot see this: a local finding, not a rejection
+        statistik=WEICH, statistik_feld="zweite_hilfe_id",
+        statistik_hinweis="Überschneidet sich mit einer Hilfe derselben Art derselben Person: doppelt erfasst? "
+                          "Sonst bestätigen (z. B. zwei Maßnahmen nebeneinander).",
     ),
     _hilfen_pruefung(
         "plausi.beginn_vor_geburt",
@@ -211,6 +231,7 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
         "alter_bei_beginn < 0 and hilfeart not in (" + ", ".join(f"'{h}'" for h in VOR_GEBURT_ERLAUBT) + ")",
         "{n} von {geprueft} Hilfen beginnen vor der Geburt der Person. Geburtsdatum oder Beginn der Hilfe "
         "falsch erfasst. " + _KORREKTUR + " Beispiele: {beispiele}",
+        feld="alter_bei_beginn", hinweis="Beginn vor der Geburt: Geburtsdatum oder Beginn korrigieren.",
     ),
     _hilfen_pruefung(
         "plausi.eb_dauer_ueber_10_jahre",
@@ -220,6 +241,8 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
         "{n} von {geprueft} Hilfen sind Erziehungsberatungen (§ 28), die länger als "
         f"{EB_MAX_JAHRE} Jahre laufen. Meist fehlt das Ende: im Fachverfahren die Beratung mit "
         "Beendigungsgrund abschließen. Beispiele: {beispiele}",
+        klasse=WEICH, feld="beginn",
+        hinweis="Beratung über zehn Jahre: fehlt das Ende? Sonst bestätigen.",
     ),
     SqlPruefung(
         name="plausi.vorjahr_fallzahlen", schweregrad=WARN, asset=FALLZAHLEN, einheit="Sozialraum-Jahre",

@@ -19,6 +19,13 @@ ERROR = "ERROR"
 WARN = "WARN"
 SCHWEREGRADE = (ERROR, WARN)
 
+# What a failure means for a record of the statutory statistics (as the
+# Landesamt has it): HART = the record is rejected and blocks the release of
+# its reporting year until corrected; WEICH = unusual but possible, shown on
+# the clerk's work list until confirmed with a reason.
+HART = "hart"
+WEICH = "weich"
+
 ANZAHL = "_anzahl"
 FEHLERHAFT = "_fehlerhaft"
 SOZIALRAUM = "_sozialraum"

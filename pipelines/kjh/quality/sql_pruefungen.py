@@ -24,7 +24,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kjh.quality.rules import MAX_BEISPIELE, SCHWEREGRADE, SOZIALRAUM, VERBOTENE_SPALTEN, Ergebnis
+from kjh.quality.rules import HART, MAX_BEISPIELE, SCHWEREGRADE, SOZIALRAUM, VERBOTENE_SPALTEN, WEICH, Ergebnis
 
 ERWARTUNG = "SQL (DuckDB)"
 
@@ -40,6 +40,12 @@ class SqlPruefung:
     geprueft_sql: str  # one value: records looked at
     fehlertext: str    # on failure; placeholders {n} {geprueft} {einheit} {beispiele}
     basis: tuple[tuple[str, str], ...] = ()  # (temporary table, SQL) built first, read by both queries
+    # For the statutory statistics (kjh.statistik.befunde): HART / WEICH when a failing row is a
+    # finding of a record (the rows must carry hilfe_id), the column holding the value concerned,
+    # and what the clerk should do. None: not a finding of a record.
+    statistik: str | None = None
+    statistik_feld: str | None = None
+    statistik_hinweis: str = ""
 
     @property
     def alle_sql(self) -> str:
@@ -51,6 +57,8 @@ class SqlPruefung:
             raise ValueError(f"{self.name}: Schweregrad {self.schweregrad!r}")
         if not self.name.startswith(("plausi.", "finanz.")):
             raise ValueError(f"{self.name}: Name ohne Abschnitt (plausi./finanz.)")
+        if self.statistik not in (None, HART, WEICH):
+            raise ValueError(f"{self.name}: Klasse {self.statistik!r} (hart/weich)")
 
 
 def _wert(v):
@@ -106,6 +114,19 @@ def _auswerten(con, pruefung: SqlPruefung) -> Ergebnis:
         fehlerhafte_zeilen=n, geprueft_zeilen=geprueft, beispiele=beispiele, je_sozialraum=je_sozialraum,
         meldung=meldung, beschreibung=pruefung.beschreibung, erwartung=ERWARTUNG, gx_suite="",
     )
+
+
+def fehlerzeilen(con, pruefung: SqlPruefung) -> list[dict]:
+    """Every failing row of one check, as dicts (ids and values of the example columns, no pseudonyms)."""
+    try:
+        for name, sql in pruefung.basis:
+            con.execute(f"create or replace temp table {name} as {sql}")
+        cur = con.execute(pruefung.fehler_sql.strip().rstrip(";"))
+        spalten = [d[0] for d in cur.description]
+        return [{s: _wert(v) for s, v in zip(spalten, row)} for row in cur.fetchall()]
+    finally:
+        for name, _ in pruefung.basis:
+            con.execute(f"drop table if exists temp.{name}")
 
 
 def run_all(con, pruefungen) -> list[Ergebnis]:

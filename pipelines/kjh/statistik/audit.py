@@ -22,16 +22,20 @@ create table if not exists audit.statistik_lieferungen (
     eingaben               json      not null,  -- as-of dates, input deliveries (lieferung_id, datei, sha256), office, codes
     ausgaben               json      not null,  -- [{datei, sha256, bytes, saetze}]
     pruefung               json      not null,  -- check results and reconciliation at creation
-    status                 varchar   not null,  -- geliefert | zurueckgehalten
-    meldung                varchar   not null,  -- German: what was delivered or why it was withheld
-    zurueckgehalten_wegen  json      not null,  -- names of the failed ERROR checks (empty when delivered)
+    status                 varchar   not null,  -- entwurf | freigegeben | zurueckgehalten
+    meldung                varchar   not null,  -- German: what was made, released or why it was withheld
+    zurueckgehalten_wegen  json      not null,  -- names of the failed ERROR checks (empty: the draft can be released)
     created_at             timestamp not null,  -- written into the files; a reproduction uses it again
     lauf_id                varchar,             -- Dagster run id (NULL for `kjh statistik`)
     ausgabe_ordner         varchar              -- where the files were written at creation
 );
 """
 
-GELIEFERT = "geliefert"
+# A draft (`kjh run`) holds every record without a hard error and the work list; released
+# (`kjh statistik --freigeben ID`, only without hard errors) are the files for the Landesamt;
+# withheld: Dagster stopped the run before any record was made (a blocking check upstream).
+ENTWURF = "entwurf"
+FREIGEGEBEN = "freigegeben"
 ZURUECKGEHALTEN = "zurueckgehalten"
 
 

@@ -6,11 +6,11 @@
                                                           ERROR check upstream stopped it
 
 Lines, one of:
-    Statistik-Lieferung 2025 erstellt (Nr. 3): 7 Dateien in /…/statistik/2025
-    Statistik-Lieferung 2025 unverändert (Nr. 3, gleiche Eingaben): 7 Dateien in /…/statistik/2025
-    Statistik-Lieferung 2025 zurückgehalten: hze_satzbeschreibung, … (Nr. 4) – Prüfbericht /…/PRUEFBERICHT_….md
+    Statistik 2025: Entwurf Nr. 3 bereit zur Freigabe (7 Dateien in /…/statistik/2025/entwurf); …
+    Statistik 2025: Entwurf Nr. 4 – 18 Sätze mit harten Fehlern fehlen, Freigabe wartet: …; Arbeitsliste /…csv
+    Statistik-Lieferung 2025 zurückgehalten: … (blockierende Prüfungen der Eingaben)
     Statistik-Lieferung nicht erstellt: Berichtsjahr 2026 ist noch nicht abgeschlossen …
-plus, when checks failed, one line per failed check with its message.
+plus, when ERROR checks of the draft failed, one line per check with its message.
 """
 import datetime as dt
 
@@ -99,10 +99,25 @@ def summary_lines(result, settings=None) -> list[str]:
         nr = _value(meta, "lieferung_nr", "")
         dateien = _value(meta, "dateien", []) or []
         ordner = _value(meta, "ordner", "")
-        if status == "geliefert":
-            wie = "erstellt" if _value(meta, "neu", True) else "unverändert"
-            extra = "" if _value(meta, "neu", True) else ", gleiche Eingaben"
-            return [f"Statistik-Lieferung {jahr} {wie} (Nr. {nr}{extra}): {len(dateien)} Dateien in {ordner}"]
+        if status == "entwurf":
+            wie = "" if _value(meta, "neu", True) else " (unverändert, gleiche Eingaben)"
+            wegen = _value(meta, "zurueckgehalten_wegen", []) or []
+            offen = int(_value(meta, "offene_befunde", 0) or 0)
+            hart = int(_value(meta, "harte_saetze", 0) or 0)
+            liste = _value(meta, "arbeitsliste", "")
+            if not wegen:
+                lines = [f"Statistik {jahr}: Entwurf Nr. {nr}{wie} bereit zur Freigabe ({len(dateien)} Dateien in "
+                         f"{ordner}); freigeben mit: kjh statistik --warehouse … --out … --freigeben {nr}"]
+                if offen:
+                    lines.append(f"  {offen} weiche Befunde noch unbestätigt (halten nichts auf): {liste}")
+                return lines
+            lines = [f"Statistik {jahr}: Entwurf Nr. {nr}{wie} in {ordner} – "
+                     + (f"{hart} Sätze mit harten Fehlern fehlen, " if hart else "")
+                     + f"Freigabe wartet auf: {', '.join(wegen)}; Arbeitsliste {liste}"]
+            for ev in result.get_asset_check_evaluations():
+                if ev.asset_key == KEY and not ev.passed and ev.severity == dg.AssetCheckSeverity.ERROR:
+                    lines.append(f"  {ev.check_name}: {ev.description or ''}")
+            return lines
         if status == "zurueckgehalten":
             wegen = _value(meta, "zurueckgehalten_wegen", []) or []
             lines = [f"Statistik-Lieferung {jahr} zurückgehalten: {', '.join(wegen)} (Nr. {nr}) – Prüfbericht "

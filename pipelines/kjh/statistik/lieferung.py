@@ -1,20 +1,23 @@
-"""Make a statutory delivery, or reproduce a recorded one byte for byte.
+"""Make the draft of a statutory delivery, release it, or reproduce a recorded one byte for byte.
 
-    erstellen(con, out, berichtsjahr)   -> Ergebnis   (writes audit.statistik_lieferungen)
-    reproduzieren(con, id, out)         -> Ergebnis   (reads only; compares sha256)
+    erstellen(con, out, berichtsjahr)   -> Ergebnis   the draft (`kjh run`), recorded as `entwurf`
+    freigeben(con, id, out)             -> Ergebnis   the final files of draft `id`, recorded as `freigegeben`
+    reproduzieren(con, id, out)         -> Ergebnis   reads only; compares sha256
 
-A delivery for reporting year Y consists of, in <out>/<Y>/:
-    HZE_<kennnummer>_<Y>.txt / _datml.xml     erzieherische Hilfen, § 35a, § 41
-    VSM_<kennnummer>_<Y>.txt / _datml.xml     § 42 (vorläufige Schutzmaßnahmen)
-    TEIL4_<kennnummer>_<Y>.txt / _datml.xml   Teil IV, Einzelhilfen
-    PRUEFBERICHT_<kennnummer>_<Y>.md          checks, reconciliation, missing Merkmale
-When an ERROR check fails the delivery is withheld: only the validation report
-is written (earlier delivery files of that year in the folder are removed, so
-nobody uploads them by mistake; they stay reproducible from their record).
+A draft for reporting year Y lands in <out>/<Y>/entwurf/:
+    HZE_<kennnummer>_<Y>.txt / _datml.xml     every record without a hard error (running numbers kept)
+    VSM_…, TEIL4_…                            likewise
+    PRUEFBERICHT_<kennnummer>_<Y>.md          checks, findings, reconciliation, missing Merkmale
+    ARBEITSLISTE_<kennnummer>_<Y>.csv/.html   the records that block (hard) or need confirming (soft)
+The released delivery lands in <out>/<Y>/ (the same file names, every record)
+and only when the draft has no hard error and every ERROR check of the year
+passed. Records of earlier years are not part of year Y and block nothing.
 
-The bytes depend only on what is recorded: the raw history as of the
-recorded inputs, the layout files (by sha256), the office identification and
-Art-der-Hilfe codes stored in `eingaben`, the delivery id and created_at.
+The bytes depend only on what is recorded: the raw history as of the recorded
+inputs, the layout files (by sha256), the office identification and
+Art-der-Hilfe codes stored in `eingaben`, the delivery id, created_at and (for
+a draft) the running numbers kept out. The work list is not part of the
+recorded files: it shows the confirmations as they are now.
 """
 import datetime as dt
 import hashlib
@@ -23,8 +26,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kjh.statistik import audit, pruefbericht, pruefung
-from kjh.statistik.audit import GELIEFERT, ZURUECKGEHALTEN, Eintrag
+from kjh.statistik import arbeitsliste, audit, befunde, bestaetigungen, pruefbericht, pruefung
+from kjh.statistik.audit import ENTWURF, FREIGEGEBEN, ZURUECKGEHALTEN, Eintrag
 from kjh.statistik.datml import datml_bytes
 from kjh.statistik.eingaben import Eingaben, EingabenFehlen, ermitteln, pruefe_vorhanden
 from kjh.statistik.layout import (
@@ -42,25 +45,30 @@ ERHEBUNGEN = ("HZE", "VSM", "TEIL4")
 SATZBESCHREIBUNG_CHECK = {"HZE": "hze_satzbeschreibung", "VSM": "vsm_satzbeschreibung",
                           "TEIL4": "teil4_satzbeschreibung"}
 NICHT_ERSTELLT = "nicht_erstellt"
+ENTWURF_ORDNER = "entwurf"
 
 
 class KannNichtErstellen(RuntimeError):
-    """No delivery can be made or reproduced (one line for the clerk)."""
+    """No delivery can be made, released or reproduced (one line for the clerk)."""
 
 
 @dataclass
 class Ergebnis:
     """What happened; `kjh statistik`, the Dagster asset and the summary read this."""
     berichtsjahr: int | None
-    status: str                       # geliefert | zurueckgehalten | nicht_erstellt
+    status: str                       # entwurf | freigegeben | zurueckgehalten | nicht_erstellt
     meldung: str
     statistik_lieferung_id: int | None = None
-    neu: bool = True                  # False: an identical earlier delivery was written again
+    neu: bool = True                  # False: an identical earlier draft was written again
     ordner: Path | None = None
     dateien: list[dict] = field(default_factory=list)        # datei, sha256, bytes, saetze
-    zurueckgehalten_wegen: list[str] = field(default_factory=list)
+    zurueckgehalten_wegen: list[str] = field(default_factory=list)  # failed ERROR checks: no release yet
     pruefungen: list[dict] = field(default_factory=list)     # as in pruefung.Ergebnis.as_dict
     abweichend: list[str] = field(default_factory=list)      # reproduce: files whose sha256 differs
+    befunde: list[dict] = field(default_factory=list)        # the draft's findings (befunde.Befund.as_dict)
+    offene_befunde: int = 0                                   # hard + unconfirmed soft
+    harte_saetze: int = 0                                     # records kept out of the draft
+    arbeitsliste: Path | None = None
 
     @property
     def pruefbericht(self) -> Path | None:
@@ -68,6 +76,10 @@ class Ergebnis:
             if x["datei"].startswith("PRUEFBERICHT_") and self.ordner is not None:
                 return self.ordner / x["datei"]
         return None
+
+    @property
+    def freigabe_moeglich(self) -> bool:
+        return self.status == ENTWURF and not self.zurueckgehalten_wegen
 
 
 def _sha(data: bytes) -> str:
@@ -97,20 +109,32 @@ def _formatieren(eingaben: Eingaben, layouts: dict[str, Layout], saetze: Saetze)
                                        for e in ERHEBUNGEN})
 
 
+def _frame(f: _Formatiert, erhebung: str):
+    return {"HZE": f.saetze.hze, "VSM": f.saetze.vsm, "TEIL4": f.teil4}[erhebung]
+
+
 def _dateien(eingaben: Eingaben, layouts: dict[str, Layout], f: _Formatiert, *, lieferung_id: int,
              created_at: dt.datetime, status: str, meldung: str, pruefung_json: dict) -> list[tuple[str, bytes, int]]:
-    """All files of a delivery, in order: (name, bytes, records). The one place files are made."""
+    """All files of a draft or a released delivery, in order: (name, bytes, records). The one place files are made.
+
+    A draft leaves out the records listed in pruefung_json["ausgeschlossen"] (their hard errors)."""
     kenn = eingaben.kennnummer
+    ausgeschlossen = {e: set(v) for e, v in (pruefung_json.get("ausgeschlossen") or {}).items()}
     out = []
-    if status == GELIEFERT:
+    if status in (ENTWURF, FREIGEGEBEN):
         for e in ERHEBUNGEN:
             lay, pe = layouts[e], f.pruefergebnisse[e]
-            out.append((dateiname(lay.dateiname, kenn, eingaben.berichtsjahr), fixed_width_bytes(lay, pe.zeilen),
-                        len(pe.zeilen)))
+            raus = ausgeschlossen.get(e, set())
+            nummern = list(_frame(f, e)["lfd_nr"]) if len(_frame(f, e)) else []
+            behalten = [i for i, nr in enumerate(nummern) if int(nr) not in raus]
+            zeilen = [pe.zeilen[i] for i in behalten]
+            werte = [pe.werte[i] for i in behalten]
+            out.append((dateiname(lay.dateiname, kenn, eingaben.berichtsjahr), fixed_width_bytes(lay, zeilen),
+                        len(zeilen)))
             out.append((dateiname(lay.datml_name, kenn, eingaben.berichtsjahr),
-                        datml_bytes(lay, pe.werte, meldestelle=eingaben.meldestelle, kennnummer=kenn,
+                        datml_bytes(lay, werte, meldestelle=eingaben.meldestelle, kennnummer=kenn,
                                     berichtsjahr=eingaben.berichtsjahr, lieferung_id=lieferung_id,
-                                    created_at=created_at), len(pe.werte)))
+                                    created_at=created_at), len(werte)))
     beschreibung = [{"datei": n, "sha256": _sha(b), "bytes": len(b), "saetze": k} for n, b, k in out]
     bericht = pruefbericht.render(lieferung_id=lieferung_id, created_at=created_at, status=status, meldung=meldung,
                                   eingaben=eingaben, layouts=layouts, pruefung=pruefung_json, dateien=beschreibung)
@@ -140,46 +164,83 @@ def _schreiben(ordner: Path, dateien: list[tuple[str, bytes, int]], entfernen: l
             (ordner / name).unlink()
 
 
-def _pruefen(con, eingaben: Eingaben, f: _Formatiert) -> tuple[list[pruefung.Ergebnis], dict]:
+def _ordner(out: Path, jahr: int, status: str) -> Path:
+    base = Path(out) / str(jahr)
+    return base / ENTWURF_ORDNER if status in (ENTWURF, ZURUECKGEHALTEN) else base
+
+
+def _befunde(con, eingaben: Eingaben, f: _Formatiert) -> list[befunde.Befund]:
+    """Every finding of this year's HZE and § 42 records (the one list the work list and the checks read)."""
+    from kjh.quality.plausibilitaet import PRUEFUNGEN as PLAUSI
+
+    s = f.saetze
+    out = []
+    for e in ("HZE", "VSM"):
+        out += befunde.aus_satzbeschreibung(e, _frame(f, e), f.pruefergebnisse[e], SATZBESCHREIBUNG_CHECK[e])
+    out += pruefung.satz_befunde(s, eingaben.berichtsjahr)
+    out += befunde.aus_plausibilitaet(con, PLAUSI, {"HZE": s.hze, "VSM": s.vsm})
+    return befunde.zusammenfassen(out)
+
+
+def _pruefen(con, eingaben: Eingaben, f: _Formatiert, alle_befunde: list, bestaetigt: set
+             ) -> tuple[list[pruefung.Ergebnis], dict]:
     s = f.saetze
     ergebnisse = pruefung.pruefe_qualitaet(con, eingaben)
     ergebnisse.append(pruefung.pruefe_vollstaendig(eingaben))
     counts = {"HZE": len(s.hze), "VSM": len(s.vsm), "TEIL4": len(f.teil4)}
     for e in ERHEBUNGEN:
         ergebnisse.append(pruefung.pruefe_satzbeschreibung(SATZBESCHREIBUNG_CHECK[e], e, f.pruefergebnisse[e], counts[e]))
-    ergebnisse.append(pruefung.pruefe_laufend_ohne_ende(s))
-    ergebnisse.append(pruefung.pruefe_doppelt(s, f.teil4))
-    ergebnisse.append(pruefung.pruefe_daten(s, eingaben.berichtsjahr))
+    for name in pruefung.SATZPRUEFUNGEN:
+        ergebnisse.append(pruefung.pruefe_saetze(name, s, eingaben.berichtsjahr))
+    for name in ("plausibilitaet_saetze", "weiche_befunde_bestaetigt"):
+        ergebnisse.append(pruefung.pruefe_befunde(name, alle_befunde, bestaetigt))
     fall, fall_zeilen = pruefung.abgleich_fallzahlen(con, eingaben, s)
     geld, geld_zeilen = pruefung.abgleich_ausgaben(con, eingaben, s)
     ergebnisse += [fall, geld, pruefung.pruefe_merkmale(s)]
     order = {p.name: i for i, p in enumerate(pruefung.PRUEFUNGEN)}
     ergebnisse.sort(key=lambda e: order[e.name])
-    return ergebnisse, {"saetze": counts, "abgleich_fallzahlen": fall_zeilen, "abgleich_ausgaben": geld_zeilen}
+    ausgeschlossen: dict[str, list[int]] = {}
+    for b in befunde.hart(alle_befunde):
+        ausgeschlossen.setdefault(b.erhebung, [])
+        if b.lfd_nr not in ausgeschlossen[b.erhebung]:
+            ausgeschlossen[b.erhebung].append(b.lfd_nr)
+    return ergebnisse, {"saetze": counts, "abgleich_fallzahlen": fall_zeilen, "abgleich_ausgaben": geld_zeilen,
+                        "befunde": [b.as_dict() for b in alle_befunde],
+                        "ausgeschlossen": {k: sorted(v) for k, v in sorted(ausgeschlossen.items())}}
 
 
-def _meldung(status: str, wegen: list[str], ergebnisse: list[pruefung.Ergebnis], counts: dict) -> str:
-    if status == ZURUECKGEHALTEN:
-        gruende = [e.meldung for e in ergebnisse if not e.bestanden and e.schweregrad == pruefung.ERROR]
-        return "Zurückgehalten wegen " + ", ".join(wegen) + ": " + " ".join(gruende)
-    n = {k: f"{v:,}".replace(",", ".") for k, v in counts.items()}
-    return (f"Alle ERROR-Prüfungen bestanden: {n['HZE']} HZE-Sätze, {n['VSM']} § 42-Sätze, "
-            f"{n['TEIL4']} Teil-IV-Positionen; Abgleich mit den Marts stimmt.")
+def _n(v: int) -> str:
+    return f"{v:,}".replace(",", ".")
+
+
+def _meldung(wegen: list[str], ergebnisse: list[pruefung.Ergebnis], extra: dict) -> str:
+    counts = extra["saetze"]
+    raus = sum(len(v) for v in extra["ausgeschlossen"].values())
+    saetze = f"{_n(counts['HZE'])} HZE-Sätze, {_n(counts['VSM'])} § 42-Sätze, {_n(counts['TEIL4'])} Teil-IV-Positionen"
+    if not wegen:
+        return f"Entwurf ohne harte Fehler: {saetze}; Abgleich mit den Marts stimmt. Bereit zur Freigabe."
+    datei = [e for e in ergebnisse if not e.bestanden and e.schweregrad == pruefung.ERROR
+             and pruefung.DEFINITION[e.name].ebene == pruefung.DATEI]
+    text = f"Entwurf: {saetze}"
+    if raus:
+        text += f"; {_n(raus)} Sätze mit harten Fehlern fehlen im Entwurf (Arbeitsliste)"
+    if datei:
+        text += ". Die Lieferung als Ganzes: " + " ".join(e.meldung for e in datei)
+    return text + ". Freigabe erst nach Korrektur: " + ", ".join(wegen) + "."
+
+
+def _wegen(ergebnisse: list[pruefung.Ergebnis]) -> list[str]:
+    wegen = [e.name for e in ergebnisse if not e.bestanden and e.schweregrad == pruefung.ERROR]
+    if "eingaben_qualitaet" in wegen:
+        wegen += [d["pruefung"] for e in ergebnisse if e.name == "eingaben_qualitaet" for d in e.details]
+    return wegen
 
 
 def _layout_version(layouts: dict[str, Layout]) -> str:
     return ", ".join(f"{lay.erhebung} {lay.version}" for lay in layouts.values())
 
 
-def erstellen(con, out: Path, berichtsjahr: int | None = None, *, lauf_id: str | None = None,
-              jetzt: dt.datetime | None = None, blockiert_durch: list[dict] | None = None) -> Ergebnis:
-    """A new delivery from the newest accepted inputs; the caller holds the writer lock.
-
-    blockiert_durch: ERROR checks that failed outside (e.g. Dagster stopped the
-    run before the export): the delivery is recorded as withheld with them,
-    without computing records.
-    Raises KannNichtErstellen when no delivery is due (year not complete, no data).
-    """
+def _vorbereiten(con, berichtsjahr: int | None, lauf_id: str | None) -> tuple[Eingaben, dict[str, Layout]]:
     audit.ensure_table(con)
     try:
         # through JSON once: the delivery is made from exactly what is recorded
@@ -188,74 +249,169 @@ def erstellen(con, out: Path, berichtsjahr: int | None = None, *, lauf_id: str |
     except (EingabenFehlen, LayoutError) as exc:
         raise KannNichtErstellen(str(exc)) from None
     eingaben.qualitaet = pruefung.qualitaet_lauf(con, lauf_id)
+    return eingaben, layouts
 
+
+def erstellen(con, out: Path, berichtsjahr: int | None = None, *, lauf_id: str | None = None,
+              jetzt: dt.datetime | None = None, blockiert_durch: list[dict] | None = None) -> Ergebnis:
+    """The draft of the year's delivery from the newest accepted inputs; the caller holds the writer lock.
+
+    Always writes every record it can build (those without a hard error), the
+    validation report and the work list. blockiert_durch: ERROR checks that
+    failed outside (Dagster stopped the run before the export): recorded as
+    withheld with them, without records.
+    Raises KannNichtErstellen when no delivery is due (year not complete, no data).
+    """
+    eingaben, layouts = _vorbereiten(con, berichtsjahr, lauf_id)
+    bestaetigt = bestaetigungen.bestaetigt(con)
     if blockiert_durch:
         ergebnisse = [pruefung.Ergebnis(
             "eingaben_qualitaet", False,
             "Der Lauf hat den Export nicht gebaut, weil blockierende Prüfungen der Eingaben fehlschlugen: "
             + ", ".join(b["name"] for b in blockiert_durch) + ".", anzahl=len(blockiert_durch), details=blockiert_durch)]
-        formatiert, extra = None, {"saetze": {}, "abgleich_fallzahlen": [], "abgleich_ausgaben": []}
+        formatiert, extra, alle_befunde = None, {"saetze": {}, "abgleich_fallzahlen": [], "abgleich_ausgaben": []}, []
         wegen = [b["name"] for b in blockiert_durch]
+        status = ZURUECKGEHALTEN
+        meldung = "Zurückgehalten wegen " + ", ".join(wegen) + ": " + ergebnisse[0].meldung
     else:
-        saetze = Datenstand(con, eingaben).saetze()
-        formatiert = _formatieren(eingaben, layouts, saetze)
-        ergebnisse, extra = _pruefen(con, eingaben, formatiert)
-        wegen = [e.name for e in ergebnisse if not e.bestanden and e.schweregrad == pruefung.ERROR]
-        if any(e.name == "eingaben_qualitaet" and not e.bestanden for e in ergebnisse):
-            wegen += [d["pruefung"] for e in ergebnisse if e.name == "eingaben_qualitaet" for d in e.details]
-    status = ZURUECKGEHALTEN if wegen else GELIEFERT
-    meldung = _meldung(status, wegen, ergebnisse, extra["saetze"]) if formatiert else \
-        "Zurückgehalten wegen " + ", ".join(wegen) + ": " + ergebnisse[0].meldung
+        formatiert = _formatieren(eingaben, layouts, Datenstand(con, eingaben).saetze())
+        alle_befunde = _befunde(con, eingaben, formatiert)
+        ergebnisse, extra = _pruefen(con, eingaben, formatiert, alle_befunde, bestaetigt)
+        wegen = _wegen(ergebnisse)
+        status = ENTWURF
+        meldung = _meldung(wegen, ergebnisse, extra)
     pruefung_json = json.loads(json.dumps({"ergebnisse": [e.as_dict() for e in ergebnisse], **extra},
                                           ensure_ascii=False, default=str))
 
     # The same inputs again: no second record, the files of the first are written again.
-    frueher = _gleiche_lieferung(con, eingaben, layouts, status, meldung)
+    frueher = _gleiche_lieferung(con, eingaben, layouts, status, meldung, pruefung_json)
     if frueher is not None:
         ergebnis = reproduzieren(con, frueher.statistik_lieferung_id, out)
         ergebnis.neu = False
+        ergebnis.meldung = meldung
         ergebnis.pruefungen = pruefung_json["ergebnisse"]
-        return ergebnis
-
-    lieferung_id = audit.naechste_id(con)
-    created_at = (jetzt or dt.datetime.now()).replace(microsecond=0)
-    ordner = Path(out) / str(eingaben.berichtsjahr)
-    if formatiert is None:
-        dateien = [(pruefbericht.DATEINAME.format(kennnummer=eingaben.kennnummer, berichtsjahr=eingaben.berichtsjahr),
-                    pruefbericht.render(lieferung_id=lieferung_id, created_at=created_at, status=status,
-                                        meldung=meldung, eingaben=eingaben, layouts=layouts, pruefung=pruefung_json,
-                                        dateien=[]), 0)]
     else:
-        dateien = _dateien(eingaben, layouts, formatiert, lieferung_id=lieferung_id, created_at=created_at,
-                           status=status, meldung=meldung, pruefung_json=pruefung_json)
-    _schreiben(ordner, dateien, _alle_dateinamen(eingaben, layouts))
-    beschreibung = [{"datei": n, "sha256": _sha(b), "bytes": len(b), "saetze": k} for n, b, k in dateien]
-    audit.schreiben(con, Eintrag(
-        statistik_lieferung_id=lieferung_id, berichtsjahr=eingaben.berichtsjahr,
-        layout_version=_layout_version(layouts), layouts=[lay.as_record() for lay in layouts.values()],
-        eingaben=eingaben.as_json(), ausgaben=beschreibung, pruefung=pruefung_json, status=status, meldung=meldung,
-        zurueckgehalten_wegen=wegen, created_at=created_at, lauf_id=lauf_id, ausgabe_ordner=str(ordner.resolve()),
-    ))
-    return Ergebnis(berichtsjahr=eingaben.berichtsjahr, status=status, meldung=meldung,
-                    statistik_lieferung_id=lieferung_id, ordner=ordner, dateien=beschreibung,
-                    zurueckgehalten_wegen=wegen, pruefungen=pruefung_json["ergebnisse"])
+        lieferung_id = audit.naechste_id(con)
+        created_at = (jetzt or dt.datetime.now()).replace(microsecond=0)
+        ordner = _ordner(out, eingaben.berichtsjahr, status)
+        if formatiert is None:
+            dateien = [(pruefbericht.DATEINAME.format(kennnummer=eingaben.kennnummer,
+                                                      berichtsjahr=eingaben.berichtsjahr),
+                        pruefbericht.render(lieferung_id=lieferung_id, created_at=created_at, status=status,
+                                            meldung=meldung, eingaben=eingaben, layouts=layouts,
+                                            pruefung=pruefung_json, dateien=[]), 0)]
+        else:
+            dateien = _dateien(eingaben, layouts, formatiert, lieferung_id=lieferung_id, created_at=created_at,
+                               status=status, meldung=meldung, pruefung_json=pruefung_json)
+        _schreiben(ordner, dateien, _alle_dateinamen(eingaben, layouts))
+        beschreibung = [{"datei": n, "sha256": _sha(b), "bytes": len(b), "saetze": k} for n, b, k in dateien]
+        audit.schreiben(con, Eintrag(
+            statistik_lieferung_id=lieferung_id, berichtsjahr=eingaben.berichtsjahr,
+            layout_version=_layout_version(layouts), layouts=[lay.as_record() for lay in layouts.values()],
+            eingaben=eingaben.as_json(), ausgaben=beschreibung, pruefung=pruefung_json, status=status,
+            meldung=meldung, zurueckgehalten_wegen=wegen, created_at=created_at, lauf_id=lauf_id,
+            ausgabe_ordner=str(ordner.resolve()),
+        ))
+        ergebnis = Ergebnis(berichtsjahr=eingaben.berichtsjahr, status=status, meldung=meldung,
+                            statistik_lieferung_id=lieferung_id, ordner=ordner, dateien=beschreibung,
+                            zurueckgehalten_wegen=wegen, pruefungen=pruefung_json["ergebnisse"])
+    _mit_arbeitsliste(ergebnis, eingaben, pruefung_json, bestaetigt)
+    return ergebnis
 
 
-def _gleiche_lieferung(con, eingaben: Eingaben, layouts: dict[str, Layout], status: str, meldung: str) -> Eintrag | None:
-    """The year's latest record, when this delivery would repeat it (same inputs, layouts and outcome)."""
-    frueher = audit.alle(con, eingaben.berichtsjahr)
+def _mit_arbeitsliste(ergebnis: Ergebnis, eingaben: Eingaben, pruefung_json: dict, bestaetigt: set) -> None:
+    """The draft's findings, and the work list beside its files (as the confirmations stand now)."""
+    alle = [befunde.Befund(**b) for b in pruefung_json.get("befunde", [])]
+    ergebnis.befunde = [b.as_dict() for b in alle]
+    offen = befunde.offen(alle, bestaetigt)
+    ergebnis.offene_befunde = len(offen)
+    ergebnis.harte_saetze = sum(len(v) for v in (pruefung_json.get("ausgeschlossen") or {}).values())
+    if ergebnis.ordner is not None and ergebnis.status == ENTWURF:
+        ergebnis.arbeitsliste = arbeitsliste.schreiben(ergebnis.ordner, eingaben.kennnummer, eingaben.berichtsjahr,
+                                                       alle, bestaetigt)
+
+
+def _gleiche_lieferung(con, eingaben: Eingaben, layouts: dict[str, Layout], status: str, meldung: str,
+                       pruefung_json: dict) -> Eintrag | None:
+    """The year's latest draft, when this one would repeat it (same inputs, layouts, findings and outcome)."""
+    frueher = [e for e in audit.alle(con, eingaben.berichtsjahr) if e.status != FREIGEGEBEN]
     if not frueher:
         return None
     e = frueher[-1]
     same = (Eingaben.from_json(e.eingaben).schluessel() == eingaben.schluessel()
-            and e.layouts == [lay.as_record() for lay in layouts.values()] and e.status == status)
-    if same and (status == GELIEFERT or e.meldung == meldung):
+            and e.layouts == [lay.as_record() for lay in layouts.values()] and e.status == status
+            and e.pruefung.get("ausgeschlossen") == pruefung_json.get("ausgeschlossen"))
+    if same and e.meldung == meldung:
         return e
     return None
 
 
+def freigeben(con, entwurf_id: int, out: Path, *, jetzt: dt.datetime | None = None, wer: str | None = None
+              ) -> Ergebnis:
+    """Writes the final files of draft `entwurf_id` and records them, when nothing blocks its release.
+
+    Refused (KannNichtErstellen) when the draft is unknown, not a draft, not
+    made from the newest inputs any more, or has a failed ERROR check (a hard
+    error in a record of its year, or of the delivery as a whole)."""
+    e = audit.lesen(con, entwurf_id)
+    if e is None:
+        raise KannNichtErstellen(f"Entwurf Nr. {entwurf_id} ist nicht verzeichnet (audit.statistik_lieferungen).")
+    if e.status != ENTWURF:
+        raise KannNichtErstellen(f"Nr. {entwurf_id} ist kein Entwurf (Status {e.status}); freigegeben wird ein "
+                                 "Entwurf aus kjh run.")
+    if e.zurueckgehalten_wegen:
+        raise KannNichtErstellen(
+            f"Entwurf Nr. {entwurf_id} ({e.berichtsjahr}) hat noch harte Fehler: {', '.join(e.zurueckgehalten_wegen)}. "
+            "Im Fachverfahren korrigieren (Arbeitsliste im Ordner entwurf/), neu exportieren, kjh run ausführen und "
+            "den neuen Entwurf freigeben.")
+    eingaben = Eingaben.from_json(e.eingaben)
+    try:
+        neueste = ermitteln(con, e.berichtsjahr)
+    except EingabenFehlen as exc:
+        raise KannNichtErstellen(str(exc)) from None
+    if neueste.schluessel() != eingaben.schluessel():
+        raise KannNichtErstellen(f"Entwurf Nr. {entwurf_id} ist nicht mehr aktuell: seitdem sind neuere Exporte "
+                                 "geladen. kjh run ausführen und den neuen Entwurf freigeben.")
+    try:
+        layouts = {x["erhebung"]: layout_recorded(x) for x in e.layouts}
+    except LayoutError as exc:
+        raise KannNichtErstellen(f"Entwurf Nr. {entwurf_id}: {exc}") from None
+    freigabe = [x for x in audit.alle(con, e.berichtsjahr) if x.status == FREIGEGEBEN
+                and x.pruefung.get("entwurf_id") == entwurf_id]
+    if freigabe:
+        ergebnis = reproduzieren(con, freigabe[-1].statistik_lieferung_id, out)
+        ergebnis.neu = False
+        ergebnis.meldung = (f"Entwurf Nr. {entwurf_id} ist schon als Nr. {freigabe[-1].statistik_lieferung_id} "
+                            "freigegeben; die Dateien sind erneut geschrieben.")
+        return ergebnis
+
+    lieferung_id = audit.naechste_id(con)
+    created_at = (jetzt or dt.datetime.now()).replace(microsecond=0)
+    wer = (wer or bestaetigungen.wer_default()).strip() or "unbekannt"
+    pruefung_json = {**e.pruefung, "entwurf_id": entwurf_id, "ausgeschlossen": {},
+                     "freigegeben": {"wer": wer, "am": created_at.isoformat()}}
+    formatiert = _formatieren(eingaben, layouts, Datenstand(con, eingaben).saetze())
+    counts = {x: len(_frame(formatiert, x)) for x in ERHEBUNGEN}
+    meldung = (f"Freigegeben von {wer} aus Entwurf Nr. {entwurf_id}: {_n(counts['HZE'])} HZE-Sätze, "
+               f"{_n(counts['VSM'])} § 42-Sätze, {_n(counts['TEIL4'])} Teil-IV-Positionen.")
+    ordner = _ordner(out, e.berichtsjahr, FREIGEGEBEN)
+    dateien = _dateien(eingaben, layouts, formatiert, lieferung_id=lieferung_id, created_at=created_at,
+                       status=FREIGEGEBEN, meldung=meldung, pruefung_json=pruefung_json)
+    _schreiben(ordner, dateien, _alle_dateinamen(eingaben, layouts))
+    beschreibung = [{"datei": n, "sha256": _sha(b), "bytes": len(b), "saetze": k} for n, b, k in dateien]
+    audit.schreiben(con, Eintrag(
+        statistik_lieferung_id=lieferung_id, berichtsjahr=e.berichtsjahr, layout_version=e.layout_version,
+        layouts=e.layouts, eingaben=e.eingaben, ausgaben=beschreibung, pruefung=pruefung_json, status=FREIGEGEBEN,
+        meldung=meldung, zurueckgehalten_wegen=[], created_at=created_at, lauf_id=None,
+        ausgabe_ordner=str(ordner.resolve()),
+    ))
+    return Ergebnis(berichtsjahr=e.berichtsjahr, status=FREIGEGEBEN, meldung=meldung,
+                    statistik_lieferung_id=lieferung_id, ordner=ordner, dateien=beschreibung,
+                    pruefungen=pruefung_json.get("ergebnisse", []))
+
+
 def reproduzieren(con, statistik_lieferung_id: int, out: Path) -> Ergebnis:
-    """Writes a recorded delivery again from the raw history and compares every file's sha256."""
+    """Writes a recorded draft or release again from the raw history and compares every file's sha256."""
     e = audit.lesen(con, statistik_lieferung_id)
     if e is None:
         raise KannNichtErstellen(f"Statistik-Lieferung Nr. {statistik_lieferung_id} ist nicht verzeichnet "
@@ -266,8 +422,8 @@ def reproduzieren(con, statistik_lieferung_id: int, out: Path) -> Ergebnis:
         pruefe_vorhanden(con, eingaben)
     except (LayoutError, EingabenFehlen) as exc:
         raise KannNichtErstellen(f"Lieferung Nr. {statistik_lieferung_id} nicht wiederholbar: {exc}") from None
-    ordner = Path(out) / str(e.berichtsjahr)
-    if e.status == GELIEFERT:
+    ordner = _ordner(out, e.berichtsjahr, e.status)
+    if e.status in (ENTWURF, FREIGEGEBEN):
         formatiert = _formatieren(eingaben, layouts, Datenstand(con, eingaben).saetze())
         dateien = _dateien(eingaben, layouts, formatiert, lieferung_id=e.statistik_lieferung_id,
                            created_at=e.created_at, status=e.status, meldung=e.meldung, pruefung_json=e.pruefung)
@@ -289,3 +445,9 @@ def reproduzieren(con, statistik_lieferung_id: int, out: Path) -> Ergebnis:
                     statistik_lieferung_id=e.statistik_lieferung_id, neu=False, ordner=ordner, dateien=beschreibung,
                     zurueckgehalten_wegen=e.zurueckgehalten_wegen, pruefungen=e.pruefung.get("ergebnisse", []),
                     abweichend=abweichend)
+
+
+def neuester_entwurf(con, berichtsjahr: int | None = None) -> Eintrag | None:
+    """The latest draft (of a year), whose findings a confirmation refers to."""
+    entwuerfe = [e for e in audit.alle(con, berichtsjahr) if e.status == ENTWURF]
+    return entwuerfe[-1] if entwuerfe else None

@@ -11,7 +11,7 @@ from kjh.statistik.eingaben import Eingaben
 from kjh.statistik.layout import Layout, fehler_text
 from kjh.statistik.pruefung import DEFINITION, PRUEFUNGEN, _eur
 
-STATUS_TEXT = {"geliefert": "geliefert", "zurueckgehalten": "zurückgehalten"}
+STATUS_TEXT = {"entwurf": "Entwurf", "freigegeben": "freigegeben", "zurueckgehalten": "zurückgehalten"}
 DATEINAME = "PRUEFBERICHT_{kennnummer}_{berichtsjahr}.md"
 
 
@@ -57,18 +57,27 @@ def render(*, lieferung_id: int, created_at: dt.datetime, status: str, meldung: 
     out += [f"- {lay.erhebung} Version {lay.version}: `sources/statistik/layouts/{lay.datei}`, Satzlänge "
             f"{lay.satzlaenge}, {lay.kodierung}, sha256 `{lay.sha256}`" for lay in layouts.values()]
 
-    out += ["", "## Prüfungen", "", "Ein nicht bestandenes ERROR hält die Lieferung zurück; WARN ist ein Hinweis.", "",
-            "| Prüfung | Schwere | Ergebnis | Meldung |", "|---|---|---|---|"]
+    freigabe = pruefung.get("freigegeben")
+    if freigabe:
+        out += ["", f"Freigegeben von {_cell(freigabe['wer'])} am "
+                    f"{dt.datetime.fromisoformat(freigabe['am']):%d.%m.%Y um %H:%M:%S} aus Entwurf Nr. "
+                    f"{pruefung.get('entwurf_id')}."]
+    out += ["", "## Prüfungen", "",
+            "Ebene „Lieferung“: ein nicht bestandenes ERROR hält die Freigabe des Jahres auf. Ebene „Satz“: ein "
+            "harter Fehler (ERROR) betrifft nur seinen Satz – er fehlt im Entwurf, bis er im Fachverfahren korrigiert "
+            "ist, und bis dahin wartet die Freigabe; ein weicher Befund (WARN) ist ein Hinweis zum Bestätigen.", "",
+            "| Prüfung | Ebene | Schwere | Ergebnis | Meldung |", "|---|---|---|---|---|"]
     by_name = {p["name"]: p for p in pruefung.get("ergebnisse", [])}
     for d in PRUEFUNGEN:
         p = by_name.get(d.name)
         if p is None:
             continue
         ergebnis = "bestanden" if p["bestanden"] else ("**nicht bestanden**" if d.schweregrad == "ERROR" else "Hinweis")
-        out.append(f"| `{d.name}` | {d.schweregrad} | {ergebnis} | {_cell(p['meldung'])} |")
+        ebene = "Satz" if d.ebene == "satz" else "Lieferung"
+        out.append(f"| `{d.name}` | {ebene} | {d.schweregrad} | {ergebnis} | {_cell(p['meldung'])} |")
     for p in pruefung.get("ergebnisse", []):
         if p["name"] not in DEFINITION:  # e.g. a check that blocked the whole run
-            out.append(f"| `{p['name']}` | {p['schweregrad']} | "
+            out.append(f"| `{p['name']}` | Lieferung | {p['schweregrad']} | "
                        f"{'bestanden' if p['bestanden'] else '**nicht bestanden**'} | {_cell(p['meldung'])} |")
     fehler = [(p["name"], f) for p in pruefung.get("ergebnisse", []) if not p["bestanden"]
               for f in p.get("details", []) if isinstance(f, dict) and "feld" in f]
@@ -78,6 +87,20 @@ def render(*, lieferung_id: int, created_at: dt.datetime, status: str, meldung: 
         out += [f"| `{name}` | {f['feld']} {_cell(f['bezeichnung'])} | "
                 f"{_cell(fehler_text(f['grund'], f.get('werte') or []))} | {_n(f['anzahl'])} | "
                 f"{', '.join(map(str, f['beispiele']))} |" for name, f in fehler]
+
+    befunde = pruefung.get("befunde") or []
+    if befunde:
+        je_regel: dict[tuple, int] = {}
+        for b in befunde:
+            key = (b["klasse"], b["regel"], b["erhebung"])
+            je_regel[key] = je_regel.get(key, 0) + 1
+        raus = pruefung.get("ausgeschlossen") or {}
+        out += ["", "## Befunde der Sätze", "",
+                "Je Regel die Zahl der Befunde; die einzelnen Sätze (hilfe_id, Feld, Wert, was zu tun ist) stehen in "
+                "der Arbeitsliste (ARBEITSLISTE_….csv im Ordner entwurf/, nur intern). Sätze mit harten Fehlern "
+                "fehlen im Entwurf: " + (", ".join(f"{e} {_n(len(v))}" for e, v in raus.items()) or "keine") + ".", "",
+                "| Klasse | Regel | Erhebung | Befunde |", "|---|---|---|---:|"]
+        out += [f"| {k} | `{r}` | {e} | {_n(n)} |" for (k, r, e), n in sorted(je_regel.items())]
 
     fall = pruefung.get("abgleich_fallzahlen") or []
     if fall:
@@ -107,7 +130,7 @@ def render(*, lieferung_id: int, created_at: dt.datetime, status: str, meldung: 
         out += ["| Datei | Sätze | Bytes | sha256 |", "|---|---:|---:|---|"]
         out += [f"| {x['datei']} | {_n(x['saetze'])} | {_n(x['bytes'])} | `{x['sha256']}` |" for x in dateien]
     else:
-        out.append("Keine Lieferdateien: die Lieferung ist zurückgehalten.")
+        out.append("Keine Lieferdateien: der Lauf hat keine Sätze gebildet.")
 
     out += ["", "## Merkmale, die der Vertrag nicht trägt", "",
             "Diese Merkmale des § 99 SGB VIII stehen nicht in den Exporten. kjh meldet sie als fehlend und erfindet "

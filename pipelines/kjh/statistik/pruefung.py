@@ -1,6 +1,14 @@
-"""Plausibility before delivery: the survey's own checks, the quality results
-on the inputs, and the reconciliation with the marts. Any ERROR withholds
-the delivery; every check has a stable name (also the Dagster check name).
+"""Plausibility before release: the survey's own checks, the quality results
+on the inputs, and the reconciliation with the marts. Every check has a
+stable name (also the Dagster check name) and a level:
+
+* `datei`: about the delivery as a whole (inputs complete and checked, the
+  Teil IV positions, the reconciliation with the marts). A failed ERROR keeps
+  the whole year from release.
+* `satz`: about single records. A failure is a finding of its record
+  (kjh.statistik.befunde): a hard one keeps the record out of the draft and
+  the year from release until it is corrected in the exports; a soft one
+  (WARN) waits on the work list for the clerk's confirmation.
 
 How the records relate to the marts (checked by `abgleich_fallzahlen`):
 
@@ -33,8 +41,10 @@ from kjh.statistik.saetze import INOBHUTNAHME, SPFH, Saetze
 ERROR = "ERROR"
 WARN = "WARN"
 # assets whose ERROR results in audit.pruefergebnisse withhold the delivery: the GX suites of the
-# inputs and the statistics office's plausibility checks (kjh.defs.plausibilitaet)
-QUALITAET_ASSETS = ("raw/hilfen", "raw/traeger", "raw/zahlungen", "intermediate/int_hilfen_episoden")
+# inputs (the integrity of the exports). The plausibility checks of the statistics office act per
+# record instead (kjh.statistik.befunde): a help of an earlier year blocks nothing.
+QUALITAET_ASSETS = ("raw/hilfen", "raw/traeger", "raw/zahlungen")
+DATEI, SATZ = "datei", "satz"
 MAX_BEISPIELE = 5
 
 
@@ -43,6 +53,7 @@ class Pruefdefinition:
     name: str
     schweregrad: str
     beschreibung: str
+    ebene: str = DATEI   # datei | satz (see the module docstring)
 
 
 PRUEFUNGEN = (
@@ -54,21 +65,28 @@ PRUEFUNGEN = (
                     "Die Buchungen reichen bis zum Ende des Berichtsjahres (Stand des neuesten zahlungen-Exports "
                     "mindestens 31.12.)."),
     Pruefdefinition("hze_satzbeschreibung", ERROR,
-                    "Jeder HZE-Satz passt zur Satzbeschreibung: Pflichtfelder, Typen, Längen, Schlüssel und Codelisten."),
+                    "Jeder HZE-Satz passt zur Satzbeschreibung: Pflichtfelder, Typen, Längen, Schlüssel und "
+                    "Codelisten (harter Fehler des Satzes).", SATZ),
     Pruefdefinition("vsm_satzbeschreibung", ERROR,
                     "Jeder § 42-Satz (VSM) passt zur Satzbeschreibung: Pflichtfelder, Typen, Längen, Schlüssel und "
-                    "Codelisten."),
+                    "Codelisten (harter Fehler des Satzes).", SATZ),
     Pruefdefinition("teil4_satzbeschreibung", ERROR,
                     "Jede Teil-IV-Position passt zur Satzbeschreibung (jede Buchung hat eine bekannte Hilfeart)."),
     Pruefdefinition("laufende_hilfe_ohne_ende", ERROR,
                     "Eine am 31.12. andauernde Hilfe trägt weder Ende noch Beendigungsgrund; eine beendete Hilfe "
-                    "trägt beides; jede gemeldete Inobhutnahme ist beendet."),
+                    "trägt beides; jede gemeldete Inobhutnahme ist beendet.", SATZ),
     Pruefdefinition("kein_satz_doppelt", ERROR,
                     "Kein Satz doppelt: kein junger Mensch mit derselben Art der Hilfe und demselben Beginn zweimal "
-                    "(HZE), keine Inobhutnahme mit demselben Beginn zweimal (VSM), jede Position einmal (Teil IV)."),
+                    "(HZE), keine Inobhutnahme mit demselben Beginn zweimal (VSM), jede Position einmal (Teil IV).",
+                    SATZ),
     Pruefdefinition("daten_im_berichtsjahr", ERROR,
                     "Die Daten jedes Satzes passen zum Berichtsjahr: Beginn spätestens 31.12., ein Ende im "
-                    "Berichtsjahr und nicht vor dem Beginn, Geburt (Monat/Jahr) nicht nach dem Beginn."),
+                    "Berichtsjahr (Ende vor Beginn und Beginn vor der Geburt prüfen die Plausibilitätsprüfungen).",
+                    SATZ),
+    Pruefdefinition("plausibilitaet_saetze", ERROR,
+                    "Kein Satz des Berichtsjahres hat einen harten Fehler der Plausibilitätsprüfungen (§ 41 unter "
+                    "18, § 42 eines Volljährigen, Ende vor Beginn, Beginn vor der Geburt, fehlender "
+                    "Beendigungsgrund, Gründe nicht verschieden).", SATZ),
     Pruefdefinition("abgleich_fallzahlen", ERROR,
                     "Sätze je Hilfeart = marts.fallzahlen_jahr (laufend am 31.12. + beendet, Kreis gesamt); SPFH: "
                     "je Familie ein Satz, § 42: die beendeten."),
@@ -79,6 +97,10 @@ PRUEFUNGEN = (
                     "nicht die der gelieferten Daten)."),
     Pruefdefinition("merkmale_vollstaendig", WARN,
                     "Optionale Merkmale sind angegeben: Ort der Durchführung (HZE EF5)."),
+    Pruefdefinition("weiche_befunde_bestaetigt", WARN,
+                    "Jeder weiche Befund eines Satzes (geplantes Ende, sich überschneidende Hilfen, Beratung über "
+                    "zehn Jahre) ist von der Statistikstelle mit Begründung bestätigt (kjh statistik --bestaetigen).",
+                    SATZ),
 )
 DEFINITION = {p.name: p for p in PRUEFUNGEN}
 
@@ -183,84 +205,112 @@ def _beispiele(df: pd.DataFrame, mask) -> list:
     return [int(x) for x in df.loc[mask, "lfd_nr"].head(MAX_BEISPIELE)]
 
 
-def pruefe_laufend_ohne_ende(s: Saetze) -> Ergebnis:
+# The survey's record checks: each gives (erhebung, reason, mask over that survey's records). The check's
+# result counts the records; every masked record is also a hard finding of its own (satz_befunde).
+def _leer_maske(df: pd.DataFrame) -> pd.Series:
+    return pd.Series([False] * len(df), index=df.index, dtype=bool)
+
+
+def masken_laufend_ohne_ende(s: Saetze, jahr: int) -> list[tuple[str, str, pd.Series]]:
+    out = []
     h, v = s.hze, s.vsm
-    if h.empty:
-        bad_h = pd.Series([], dtype=bool)
-    else:
-        laufend_mit_ende = h["laufend"] & (h["ende"].notna() | h["beendigungsgrund"].notna())
-        beendet_ohne = ~h["laufend"] & (h["ende_monat"].isna() | h["ende_jahr"].isna() | h["beendigungsgrund"].isna())
-        bad_h = laufend_mit_ende | beendet_ohne
-    bad_v = v["ende"].isna() if not v.empty else pd.Series([], dtype=bool)
-    n = int(bad_h.sum()) + int(bad_v.sum())
-    if not n:
-        return Ergebnis("laufende_hilfe_ohne_ende", True,
-                        "Andauernde Hilfen ohne Ende, beendete mit Ende und Beendigungsgrund, alle § 42-Sätze beendet.")
-    details = []
-    if bad_h.any():
-        details.append({"erhebung": "HZE", "anzahl": int(bad_h.sum()), "lfd_nr": _beispiele(h, bad_h)})
-    if bad_v.any():
-        details.append({"erhebung": "VSM", "anzahl": int(bad_v.sum()), "lfd_nr": _beispiele(v, bad_v)})
-    return Ergebnis("laufende_hilfe_ohne_ende", False,
-                    f"{_n(n, 'Satz widerspricht', 'Sätze widersprechen')} der Regel: andauernd ohne Ende, beendet mit "
-                    "Ende und Beendigungsgrund.", anzahl=n, details=details)
-
-
-def pruefe_doppelt(s: Saetze, teil4_saetze: pd.DataFrame) -> Ergebnis:
-    details = []
-    for erhebung, df in (("HZE", s.hze), ("VSM", s.vsm)):
-        if df.empty:
-            continue
-        mask = df["doppelt"].astype(bool) | df["lfd_nr"].duplicated(keep=False)
-        if mask.any():
-            details.append({"erhebung": erhebung, "anzahl": int(mask.sum()), "lfd_nr": _beispiele(df, mask)})
-    if not teil4_saetze.empty:
-        mask = teil4_saetze.duplicated(["position", "paragraph_41"], keep=False)
-        if mask.any():
-            details.append({"erhebung": "TEIL4", "anzahl": int(mask.sum()), "lfd_nr": _beispiele(teil4_saetze, mask)})
-    if not details:
-        return Ergebnis("kein_satz_doppelt", True, "Kein Satz doppelt.")
-    n = sum(d["anzahl"] for d in details)
-    text = "; ".join(f"{d['erhebung']}: {_n(d['anzahl'], 'Satz', 'Sätze')} doppelt (lfd. Nr. "
-                     f"{', '.join(map(str, d['lfd_nr']))})" for d in details)
-    return Ergebnis("kein_satz_doppelt", False, text + ". Dieselbe Hilfe ist im Fachverfahren mehrfach erfasst: "
-                    "Doppelerfassung zusammenführen und neu exportieren.", anzahl=n, details=details)
-
-
-def pruefe_daten(s: Saetze, jahr: int) -> Ergebnis:
-    details = []
-    von, bis = pd.Timestamp(jahr, 1, 1), pd.Timestamp(jahr, 12, 31)
-    h = s.hze
     if not h.empty:
-        beginn = pd.to_datetime(h["beginn"])
-        ende = pd.to_datetime(h["ende"])
-        geburt = h["geburtsjahr"].astype("Int64") * 12 + h["geburtsmonat"].astype("Int64")
-        begonnen = h["beginn_jahr"].astype("Int64") * 12 + h["beginn_monat"].astype("Int64")
-        checks = {
-            "Beginn nach dem 31.12.": beginn > bis,
-            "Ende außerhalb des Berichtsjahres": ende.notna() & ((ende < von) | (ende > bis)),
-            "Ende vor Beginn": ende.notna() & (ende < beginn),
-            "Geburt nach dem Beginn": (geburt > begonnen).fillna(False).astype(bool),
-        }
-        for grund, mask in checks.items():
-            if mask.any():
-                details.append({"erhebung": "HZE", "grund": grund, "anzahl": int(mask.sum()), "lfd_nr": _beispiele(h, mask)})
-    v = s.vsm
+        laufend_mit_ende = h["laufend"].astype(bool) & (h["ende"].notna() | h["beendigungsgrund"].notna())
+        beendet_ohne = ~h["laufend"].astype(bool) & (h["ende_monat"].isna() | h["ende_jahr"].isna()
+                                                     | h["beendigungsgrund"].isna())
+        out += [("HZE", "andauernd, aber mit Ende oder Beendigungsgrund", laufend_mit_ende),
+                ("HZE", "beendet, aber ohne Ende oder Beendigungsgrund", beendet_ohne)]
     if not v.empty:
-        beginn, ende = pd.to_datetime(v["beginn"]), pd.to_datetime(v["ende"])
-        checks = {
-            "Ende außerhalb des Berichtsjahres": (ende < von) | (ende > bis),
-            "Ende vor Beginn": ende < beginn,
-        }
-        for grund, mask in checks.items():
-            if mask.any():
-                details.append({"erhebung": "VSM", "grund": grund, "anzahl": int(mask.sum()), "lfd_nr": _beispiele(v, mask)})
+        out.append(("VSM", "Inobhutnahme ohne Ende", v["ende"].isna()))
+    return out
+
+
+def masken_doppelt(s: Saetze, jahr: int) -> list[tuple[str, str, pd.Series]]:
+    return [(erhebung, "doppelt", df["doppelt"].astype(bool) | df["lfd_nr"].duplicated(keep=False))
+            for erhebung, df in (("HZE", s.hze), ("VSM", s.vsm)) if not df.empty]
+
+
+def masken_daten(s: Saetze, jahr: int) -> list[tuple[str, str, pd.Series]]:
+    von, bis = pd.Timestamp(jahr, 1, 1), pd.Timestamp(jahr, 12, 31)
+    out = []
+    if not s.hze.empty:
+        beginn, ende = pd.to_datetime(s.hze["beginn"]), pd.to_datetime(s.hze["ende"])
+        out += [("HZE", "Beginn nach dem 31.12.", beginn > bis),
+                ("HZE", "Ende außerhalb des Berichtsjahres", ende.notna() & ((ende < von) | (ende > bis)))]
+    if not s.vsm.empty:
+        ende = pd.to_datetime(s.vsm["ende"])
+        out.append(("VSM", "Ende außerhalb des Berichtsjahres", ende.notna() & ((ende < von) | (ende > bis))))
+    return out
+
+
+# name -> (masks, field of the finding, column holding its value, what to do)
+SATZPRUEFUNGEN = {
+    "laufende_hilfe_ohne_ende": (masken_laufend_ohne_ende, "ende", "ende",
+                                 "Ende und Beendigungsgrund im Fachverfahren zusammen erfassen (oder beide leer)."),
+    "kein_satz_doppelt": (masken_doppelt, "beginn", "beginn",
+                          "Dieselbe Hilfe ist im Fachverfahren mehrfach erfasst: zusammenführen und neu exportieren."),
+    "daten_im_berichtsjahr": (masken_daten, "ende", "ende", "Beginn und Ende im Fachverfahren prüfen."),
+}
+_OK = {
+    "laufende_hilfe_ohne_ende": "Andauernde Hilfen ohne Ende, beendete mit Ende und Beendigungsgrund, alle § 42-Sätze "
+                                "beendet.",
+    "kein_satz_doppelt": "Kein Satz doppelt.",
+    "daten_im_berichtsjahr": "Alle Daten passen zum Berichtsjahr {jahr}.",
+}
+
+
+def _frame(s: Saetze, erhebung: str) -> pd.DataFrame:
+    return {"HZE": s.hze, "VSM": s.vsm}[erhebung]
+
+
+def pruefe_saetze(name: str, s: Saetze, jahr: int) -> Ergebnis:
+    """One of SATZPRUEFUNGEN as a check result (records counted, a few running numbers)."""
+    masken, *_ = SATZPRUEFUNGEN[name]
+    details = [{"erhebung": e, "grund": grund, "anzahl": int(m.sum()), "lfd_nr": _beispiele(_frame(s, e), m)}
+               for e, grund, m in masken(s, jahr) if m.any()]
     if not details:
-        return Ergebnis("daten_im_berichtsjahr", True, f"Alle Daten passen zum Berichtsjahr {jahr}.")
+        return Ergebnis(name, True, _OK[name].format(jahr=jahr))
     n = sum(d["anzahl"] for d in details)
     text = "; ".join(f"{d['erhebung']} {d['grund']}: {_n(d['anzahl'], 'Satz', 'Sätze')} (lfd. Nr. "
                      f"{', '.join(map(str, d['lfd_nr']))})" for d in details)
-    return Ergebnis("daten_im_berichtsjahr", False, text + ".", anzahl=n, details=details)
+    return Ergebnis(name, False, text + ". " + SATZPRUEFUNGEN[name][3], anzahl=n, details=details)
+
+
+def satz_befunde(s: Saetze, jahr: int) -> list:
+    """Every record a SATZPRUEFUNG flags, as a hard finding of that record."""
+    from kjh.statistik.befunde import aus_saetzen
+
+    out = []
+    for name, (masken, feld, spalte, was_tun) in SATZPRUEFUNGEN.items():
+        for e, grund, m in masken(s, jahr):
+            out += aus_saetzen(e, _frame(s, e), name, m, feld, spalte if spalte in _frame(s, e) else None,
+                               f"{grund}: {was_tun}")
+    return out
+
+
+def pruefe_befunde(name: str, befunde: list, bestaetigt: set[tuple]) -> Ergebnis:
+    """plausibilitaet_saetze (the hard findings from the plausibility checks) or weiche_befunde_bestaetigt."""
+    from kjh.statistik.befunde import HART, WEICH
+
+    if name == "plausibilitaet_saetze":
+        mine = [b for b in befunde if b.klasse == HART and b.regel.startswith("plausi.")]
+        if not mine:
+            return Ergebnis(name, True, "Kein Satz des Berichtsjahres hat einen harten Plausibilitätsfehler.")
+        regeln = sorted({b.regel for b in mine})
+        return Ergebnis(name, False, f"{_n(len({(b.erhebung, b.lfd_nr) for b in mine}), 'Satz hat', 'Sätze haben')} "
+                        f"harte Plausibilitätsfehler ({', '.join(regeln)}): sie fehlen im Entwurf; im Fachverfahren "
+                        "korrigieren (Arbeitsliste).", anzahl=len(mine),
+                        details=[{"regel": r, "anzahl": sum(b.regel == r for b in mine)} for r in regeln])
+    weich = [b for b in befunde if b.klasse == WEICH]
+    offen = [b for b in weich if b.schluessel not in bestaetigt]
+    if not offen:
+        return Ergebnis(name, True, f"Alle {_n(len(weich), 'weiche Befund', 'weichen Befunde')} sind bestätigt."
+                        if weich else "Keine weichen Befunde.")
+    regeln = sorted({b.regel for b in offen})
+    return Ergebnis(name, False, f"{_n(len(offen), 'weicher Befund', 'weiche Befunde')} offen ({', '.join(regeln)}; "
+                    f"{len(weich) - len(offen)} bestätigt): prüfen und mit kjh statistik --bestaetigen begründen "
+                    "(Arbeitsliste). Sie halten die Lieferung nicht auf.", anzahl=len(offen),
+                    details=[{"regel": r, "anzahl": sum(b.regel == r for b in offen)} for r in regeln])
 
 
 def pruefe_merkmale(s: Saetze) -> Ergebnis:

@@ -139,9 +139,9 @@ def _zeige(s: gh.Sperrung, key) -> str:
 
 def _vorjahr(con, jahr: int, codes: dict[str, str | None]) -> tuple[dict[str, int] | None, str]:
     """Records per Art der Hilfe of the latest delivered delivery of the previous year (from its record)."""
-    frueher = [e for e in audit.alle(con, jahr - 1) if e.status == audit.GELIEFERT]
+    frueher = [e for e in audit.alle(con, jahr - 1) if e.status == audit.FREIGEGEBEN]
     if not frueher:
-        return None, f"Für {jahr - 1} ist keine Lieferung verzeichnet."
+        return None, f"Für {jahr - 1} ist keine freigegebene Lieferung verzeichnet."
     e = frueher[-1]
     out: dict[str, int] = {}
     for z in e.pruefung.get("abgleich_fallzahlen", []):
@@ -316,6 +316,38 @@ def _blockiert_spaeter(con, e: audit.Eintrag) -> list[tuple]:
     return [r for r in rows if r[0] != e.lauf_id]
 
 
+def _stand_html(con, e: audit.Eintrag) -> list[str]:
+    """Where the year stands: the draft's findings (counts only: the work list itself is internal),
+    the confirmations, and the released delivery if there is one."""
+    from kjh.statistik import bestaetigungen
+    from kjh.statistik.befunde import HART, Befund, offen
+
+    alle = [Befund(**b) for b in e.pruefung.get("befunde", [])]
+    bestaetigt = bestaetigungen.bestaetigt(con) if alle else set()
+    hart = [b for b in alle if b.klasse == HART]
+    weich = [b for b in alle if b.klasse != HART]
+    weich_offen = [b for b in offen(weich, bestaetigt)]
+    freigaben = [x for x in audit.alle(con, e.berichtsjahr) if x.status == audit.FREIGEGEBEN]
+    zeilen = [("Sätze mit harten Fehlern (fehlen im Entwurf, blockieren die Freigabe)",
+               len({(b.erhebung, b.lfd_nr) for b in hart})),
+              ("weiche Befunde offen (bestätigen oder korrigieren)", len(weich_offen)),
+              ("weiche Befunde bestätigt", len(weich) - len(weich_offen))]
+    out = ["<h2>Stand der Lieferung</h2>", "<table><tbody>"]
+    out += [f'<tr><th>{_e(t)}</th><td class="z">{fmt.zahl(n)}</td></tr>' for t, n in zeilen]
+    if freigaben:
+        f = freigaben[-1]
+        out.append(f"<tr><th>freigegeben</th><td>Nr. {f.statistik_lieferung_id} am {fmt.datum_zeit(f.created_at)} "
+                   f"(aus Entwurf Nr. {_e(f.pruefung.get('entwurf_id', '–'))})</td></tr>")
+    else:
+        out.append("<tr><th>freigegeben</th><td>noch nicht</td></tr>")
+    out.append("</tbody></table>")
+    if alle and e.status == audit.ENTWURF:
+        out.append('<p class="klein">Die einzelnen Sätze (hilfe_id, Feld, Wert, was zu tun ist) stehen in der '
+                   "Arbeitsliste neben dem Entwurf (<code>ARBEITSLISTE_….csv</code> / <code>.html</code> im Ordner "
+                   "<code>entwurf</code>), nur für die Statistikstelle.</p>")
+    return out
+
+
 def seite_html(con, z: Zusammenfassung) -> str:
     e = z.lieferung
     parts = ["<!DOCTYPE html>", '<html lang="de"><head><meta charset="utf-8">',
@@ -326,16 +358,18 @@ def seite_html(con, z: Zusammenfassung) -> str:
                   '<div class="status hinweis">Noch keine Statistik-Lieferung erstellt.</div>', "</body></html>"]
         return "\n".join(parts)
     eingaben = Eingaben.from_json(e.eingaben)
-    status_text = "geliefert" if e.status == audit.GELIEFERT else "zurückgehalten"
-    parts.append(f"<h1>Amtliche Statistik {e.berichtsjahr}: Lieferung Nr. {e.statistik_lieferung_id}</h1>")
+    status_text = {audit.ENTWURF: "Entwurf", audit.FREIGEGEBEN: "freigegeben"}.get(e.status, "zurückgehalten")
+    parts.append(f"<h1>Amtliche Statistik {e.berichtsjahr}: {status_text} Nr. {e.statistik_lieferung_id}</h1>")
     parts.append(f'<p class="klein">{_e(eingaben.meldestelle.get("name", ""))}, Kennnummer {_e(eingaben.kennnummer)} · '
                  f"erstellt {fmt.datum_zeit(e.created_at)} · Satzbeschreibungen {_e(e.layout_version)} · "
                  f"Datenstand Hilfen {fmt.datum(eingaben.stand_hilfen)}, Buchungen "
                  f"{fmt.datum(eingaben.stand_zahlungen) if eingaben.stand_zahlungen else '–'}</p>")
-    parts.append(f'<div class="status {e.status}"><strong>Status: {status_text}.</strong> {_e(e.meldung)}')
+    klasse = "geliefert" if e.status == audit.FREIGEGEBEN or not e.zurueckgehalten_wegen else "zurueckgehalten"
+    parts.append(f'<div class="status {klasse}"><strong>Status: {status_text}.</strong> {_e(e.meldung)}')
     if e.zurueckgehalten_wegen:
-        parts.append("<br>Zurückgehalten wegen: " + ", ".join(f"<code>{_e(n)}</code>" for n in e.zurueckgehalten_wegen))
+        parts.append("<br>Freigabe wartet auf: " + ", ".join(f"<code>{_e(n)}</code>" for n in e.zurueckgehalten_wegen))
     parts.append("</div>")
+    parts += _stand_html(con, e)
     for lauf_id, t, namen in _blockiert_spaeter(con, e):
         parts.append(f'<div class="status zurueckgehalten"><strong>Achtung:</strong> Im Lauf vom '
                      f"{fmt.datum_zeit(t)} sind blockierende Prüfungen der Eingaben fehlgeschlagen ({_e(namen)}); "
@@ -359,9 +393,9 @@ def seite_html(con, z: Zusammenfassung) -> str:
                          "(je Hilfeart; Zahlen im Prüfbericht). Abgleich Teil IV mit <code>marts.ausgaben_jahr</code>: "
                          + ("stimmt auf den Cent." if all(x["stimmt"] for x in e.pruefung.get("abgleich_ausgaben", []))
                             else "weicht ab.") + "</p>")
-    if e.status != audit.GELIEFERT:
-        parts.append('<div class="status hinweis">Die Tabellen zeigen die Zahlen der zurückgehaltenen Lieferung '
-                     "(vorläufig, nicht gemeldet).</div>")
+    if e.status != audit.FREIGEGEBEN:
+        parts.append('<div class="status hinweis">Die Tabellen zeigen die Zahlen des Entwurfs '
+                     "(vorläufig, noch nicht freigegeben).</div>")
     for key, df in z.tabellen.items():
         level = "h2" if key in ("hze_uebersicht", "vsm", "teil4") else "h3"
         if key == f"hze_{AUFGETEILT[0]}_geschlecht":

@@ -99,8 +99,8 @@ def _check(asset_key: dg.AssetKey, check_name: str, schweregrad: str, pruefungen
 GRUPPEN = _gruppen()
 plausibilitaet_checks = [_check(*g) for g in GRUPPEN]
 
-# For the statutory export (kjh.defs.statistik / kjh.statistik.pruefung, not wired here): the ERROR
-# check it must depend on, and the audit.pruefergebnisse asset names whose ERROR rows withhold it.
+# The Dagster checks holding the ERROR items of the statistics office (hard errors of records; the
+# statutory export evaluates them per record of its year, kjh.statistik.befunde).
 BLOCKING_CHECKS = [dg.AssetCheckKey(key, check)
                    for key, check, schweregrad, _, _ in GRUPPEN if schweregrad == ERROR]
 QUALITAET_ASSETS = tuple(dict.fromkeys(p.asset for p in ALLE_PRUEFUNGEN if p.schweregrad == ERROR))
@@ -117,18 +117,6 @@ def ensure_results(con, lauf_id: str, pruefungen: tuple[SqlPruefung, ...], check
         ergebnisse = run_all(con, pruefungen)
         results.write(con, lauf_id, ergebnisse, {ERROR: check_name, WARN: check_name})
     return ergebnisse
-
-
-def ensure_error_results(con, lauf_id: str) -> None:
-    """This run's results of the ERROR plausibility checks, for the statutory export.
-
-    The check steps and the export are independent steps (no order between
-    them): the export calls this first; the checks run here when their step has
-    not run yet (the step then reports these results). Caller holds the writer lock.
-    """
-    for _, check, schweregrad, pruefungen, _ in GRUPPEN:
-        if schweregrad == ERROR:
-            ensure_results(con, lauf_id, pruefungen, check)
 
 
 # The asset holding every check result of a run (the report site and `kjh run`'s summary read it)
@@ -172,4 +160,4 @@ def defs() -> dg.Definitions:
 
 
 __all__ = ["ALLE_PRUEFUNGEN", "BLOCKING_CHECKS", "FINANZ_CHECK", "PLAUSI_ERROR_CHECK", "PLAUSI_WARN_CHECK",
-           "PRUEFERGEBNISSE", "QUALITAET_ASSETS", "check_result", "defs", "ensure_error_results", "ensure_results"]
+           "PRUEFERGEBNISSE", "QUALITAET_ASSETS", "check_result", "defs", "ensure_results"]

@@ -11,27 +11,27 @@ with. Two safeguards, both needed:
   When an upstream step fails (dbt), the asset does not run at all; `kjh run`
   then records the withheld delivery (kjh.statistik.vermerke_blockierte_lieferung)
   and its summary names the reason.
-* The asset itself: it runs the survey's plausibility (the checks below, one
-  Dagster asset check each, blocking for ERROR), reads the quality results of
-  this run in audit.pruefergebnisse, reconciles with the marts, and writes the
-  delivery only when every ERROR check passed; otherwise it records the
-  delivery as `zurueckgehalten` with the names of the failed checks, writes
-  the validation report and the Statistik page, and its blocking checks fail
-  the step. A clerk trusts the explicit record: it says what was (not)
-  delivered and why; the silence of a skipped step says nothing.
+* The asset itself: it builds every record of the year from the raw history,
+  checks it (the checks below, one Dagster asset check each) and collects the
+  findings per record (kjh.statistik.befunde). It always writes the draft:
+  every record without a hard error, the validation report and the clerk's
+  work list; a failed ERROR check keeps the year from release (`kjh statistik
+  --freigeben ID` refuses) until the exports are corrected. A hard error of a
+  help of an earlier year blocks nothing. The record says what was made and why
+  it cannot be released yet; the silence of a skipped step says nothing.
 
 Metadata: status, berichtsjahr, lieferung_nr, dateien, zurueckgehalten_wegen,
-meldung, pruefbericht, statistik_seite (paths and counts, no record values).
+offene_befunde, harte_saetze, meldung, pruefbericht, arbeitsliste,
+statistik_seite (paths and counts, no record values).
 """
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from kjh.defs.plausibilitaet import ensure_error_results
 from kjh.defs.quality.checks import ensure_run_results
 from kjh.settings import RunSettings
 from kjh.statistik import ausgabe_ordner
 from kjh.statistik.lieferung import NICHT_ERSTELLT, Ergebnis, KannNichtErstellen, erstellen
-from kjh.statistik.pruefung import ERROR, PRUEFUNGEN
+from kjh.statistik.pruefung import DATEI, ERROR, PRUEFUNGEN, SATZ
 from kjh.statistik.zusammenfassung import render_statistik_page
 from kjh.warehouse.connection import ensure_schema
 from kjh.warehouse.lock import writer_lock
@@ -44,8 +44,10 @@ MARTS = [dg.AssetKey(["marts", "fallzahlen_jahr"]), dg.AssetKey(["marts", "ausga
 
 CHECK_SPECS = [
     dg.AssetCheckSpec(p.name, asset=KEY, blocking=p.schweregrad == ERROR,
-                      description=("Blockierend (ERROR): hält die Lieferung zurück. " if p.schweregrad == ERROR
-                                   else "Hinweis (WARN). ") + p.beschreibung)
+                      description=({(ERROR, DATEI): "Blockierend (ERROR): hält die Freigabe des Jahres auf. ",
+                                    (ERROR, SATZ): "Harter Fehler eines Satzes (ERROR): der Satz fehlt im Entwurf, "
+                                                   "die Freigabe wartet auf die Korrektur. "}
+                                   .get((p.schweregrad, p.ebene), "Hinweis (WARN). ")) + p.beschreibung)
     for p in PRUEFUNGEN
 ]
 
@@ -58,6 +60,9 @@ def metadata(ergebnis: Ergebnis, seite=None) -> dict:
         "neu": ergebnis.neu,
         "meldung": dg.MetadataValue.md(ergebnis.meldung),
         "zurueckgehalten_wegen": dg.MetadataValue.json(ergebnis.zurueckgehalten_wegen),
+        # counts only: the findings name helps, so they stay in the internal work list
+        "offene_befunde": ergebnis.offene_befunde,
+        "harte_saetze": ergebnis.harte_saetze,
         "dateien": dg.MetadataValue.json([{k: x[k] for k in ("datei", "saetze", "bytes", "sha256")}
                                           for x in ergebnis.dateien]),
     }
@@ -65,6 +70,8 @@ def metadata(ergebnis: Ergebnis, seite=None) -> dict:
         meta["ordner"] = dg.MetadataValue.path(str(ergebnis.ordner))
     if ergebnis.pruefbericht is not None:
         meta["pruefbericht"] = dg.MetadataValue.path(str(ergebnis.pruefbericht))
+    if ergebnis.arbeitsliste is not None:
+        meta["arbeitsliste"] = dg.MetadataValue.path(str(ergebnis.arbeitsliste))
     if seite is not None:
         meta["statistik_seite"] = dg.MetadataValue.path(str(seite))
     return meta
@@ -88,9 +95,10 @@ def check_results(ergebnis: Ergebnis, selected) -> list[dg.AssetCheckResult]:
 
 @dg.multi_asset(
     specs=[dg.AssetSpec(KEY, group_name=GROUP, deps=EINGABEN + MARTS, description=(
-        "Statutory delivery of the reporting year (HZE, § 42, Teil IV) as fixed-width files and DatML/RAW, "
-        "checked against the record layouts and the survey's plausibility, reconciled with the marts; "
-        "withheld on any ERROR. Recorded in audit.statistik_lieferungen."),)],
+        "Draft of the reporting year's statutory delivery (HZE, § 42, Teil IV) as fixed-width files and "
+        "DatML/RAW: every record without a hard error, checked against the record layouts and the survey's "
+        "plausibility, reconciled with the marts, with the clerk's work list. Released with "
+        "`kjh statistik --freigeben ID` when no ERROR is left. Recorded in audit.statistik_lieferungen."),)],
     check_specs=CHECK_SPECS,
     can_subset=True,
     name="statistik_lieferung",
@@ -103,16 +111,15 @@ def statistik_lieferung(context: dg.AssetExecutionContext, warehouse: DuckDBReso
         # decide on this run's quality results of the inputs (see ensure_run_results)
         ensure_run_results(con, [k.path[-1] for k in EINGABEN], lauf_id=context.run.run_id,
                            reports=settings.reports, log=context.log.info)
-        ensure_error_results(con, context.run.run_id)
         try:
             ergebnis = erstellen(con, out, settings.year, lauf_id=context.run.run_id)
         except KannNichtErstellen as exc:
             ergebnis = Ergebnis(berichtsjahr=settings.year, status=NICHT_ERSTELLT, meldung=str(exc))
         seite = render_statistik_page(con, settings.reports, berichtsjahr=ergebnis.berichtsjahr,
                                       intern=settings.intern)
-    if ergebnis.status == "zurueckgehalten":
-        context.log.error(f"Statistik-Lieferung {ergebnis.berichtsjahr} zurückgehalten: "
-                          f"{', '.join(ergebnis.zurueckgehalten_wegen)} – {ergebnis.pruefbericht}")
+    if ergebnis.zurueckgehalten_wegen:
+        context.log.warning(f"Statistik {ergebnis.berichtsjahr}: Entwurf Nr. {ergebnis.statistik_lieferung_id}, "
+                            f"Freigabe wartet auf {', '.join(ergebnis.zurueckgehalten_wegen)} – {ergebnis.pruefbericht}")
     elif ergebnis.status == NICHT_ERSTELLT:
         context.log.info(f"Keine Statistik-Lieferung: {ergebnis.meldung}")
     else:
