@@ -167,3 +167,4 @@ def test_a_hard_error_blocks_only_its_own_reporting_year(county, tmp_path):
     assert ("H-24", "plausi.p42_nur_minderjaehrige", "hart", "offen") in _liste(r.arbeitsliste)
     assert "H-23" not in r.arbeitsliste.read_text(encoding="utf-8-sig")
     assert len(lines(r.ordner / f"VSM_{KENN}_2025.txt")) == 1  # H-5 only; H-24 left out of the draft
+

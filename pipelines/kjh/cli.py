@@ -247,7 +247,7 @@ def _statistik(args) -> int:
     """`kjh statistik`: draft (--year), confirm (--bestaetigen), release (--freigeben) or reproduce (--reproduce)."""
     import duckdb
 
-    from kjh.statistik import KannNichtErstellen, erstellen, render_statistik_page, reproduzieren
+    from kjh.statistik import KannNichtErstellen, render_statistik_page, reproduzieren
     from kjh.statistik.bestaetigungen import BestaetigungAbgelehnt
     from kjh.warehouse.connection import connect, writer
     from kjh.warehouse.lock import WarehouseBusy
@@ -271,29 +271,32 @@ def _statistik(args) -> int:
             with writer(warehouse, wait_seconds=args.wait) as con:
                 return _bestaetigen(con, args)
         else:
-            from kjh.statistik.lieferung import freigeben
+            from kjh.statistik.lieferung import erstellen_alle, freigeben
 
             with writer(warehouse, wait_seconds=args.wait) as con:
                 if args.freigeben is not None:
-                    ergebnis = freigeben(con, args.freigeben, out, wer=args.wer)
+                    ergebnisse = [freigeben(con, args.freigeben, out, wer=args.wer)]
                 else:
-                    ergebnis = erstellen(con, out, args.year)
+                    ergebnisse = erstellen_alle(con, out, args.year)
                 if args.reports is not None:
-                    render_statistik_page(con, args.reports, berichtsjahr=ergebnis.berichtsjahr)
+                    render_statistik_page(con, args.reports, berichtsjahr=ergebnisse[0].berichtsjahr)
     except (KannNichtErstellen, BestaetigungAbgelehnt, WarehouseBusy) as exc:
         raise CannotRun(str(exc)) from None
-    status = {"entwurf": "Entwurf", "freigegeben": "freigegeben", "zurueckgehalten": "zurückgehalten"}.get(
-        ergebnis.status, ergebnis.status)
-    print(f"Statistik {ergebnis.berichtsjahr} Nr. {ergebnis.statistik_lieferung_id}: {status}"
-          + ("" if ergebnis.neu else " (verzeichnete Lieferung)"))
-    print(ergebnis.meldung)
-    for x in ergebnis.dateien:
-        print(f"  {ergebnis.ordner / x['datei']}  sha256 {x['sha256']}")
-    if ergebnis.arbeitsliste is not None:
-        print(f"Arbeitsliste ({ergebnis.offene_befunde} offene Befunde): {ergebnis.arbeitsliste}")
     if args.reproduce is not None:
-        return EXIT_RUN_FAILED if ergebnis.abweichend else EXIT_OK
-    if ergebnis.status == "entwurf" and ergebnis.zurueckgehalten_wegen:
+        ergebnisse = [ergebnis]
+    for ergebnis in ergebnisse:
+        status = {"entwurf": "Entwurf", "freigegeben": "freigegeben", "zurueckgehalten": "zurückgehalten"}.get(
+            ergebnis.status, ergebnis.status)
+        print(f"Statistik {ergebnis.berichtsjahr} Nr. {ergebnis.statistik_lieferung_id}: {status}"
+              + ("" if ergebnis.neu else " (verzeichnete Lieferung)"))
+        print(ergebnis.meldung)
+        for x in ergebnis.dateien:
+            print(f"  {ergebnis.ordner / x['datei']}  sha256 {x['sha256']}")
+        if ergebnis.arbeitsliste is not None:
+            print(f"Arbeitsliste ({ergebnis.offene_befunde} offene Befunde): {ergebnis.arbeitsliste}")
+    if args.reproduce is not None:
+        return EXIT_RUN_FAILED if ergebnisse[0].abweichend else EXIT_OK
+    if any(e.status == "entwurf" and e.zurueckgehalten_wegen for e in ergebnisse):
         return EXIT_RUN_FAILED
     return EXIT_OK
 

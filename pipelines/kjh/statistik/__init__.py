@@ -5,8 +5,10 @@ layouts (sources/statistik/layouts/) and the survey's plausibility rules,
 reconciled with the marts, recorded in audit.statistik_lieferungen and
 reproducible byte for byte. Entry points:
 
-    erstellen(con, out, berichtsjahr)        a new delivery (or withheld, with the reasons)
-    reproduzieren(con, id, out)              a recorded delivery again, byte for byte
+    erstellen_alle(con, out, berichtsjahr)   the year's drafts, one per office (kjh run)
+    erstellen(con, out, berichtsjahr)        the draft of one office
+    freigeben(con, id, out)                  the final files of a draft without hard errors
+    reproduzieren(con, id, out)              a recorded draft or release again, byte for byte
     render_statistik_page(warehouse, dir)    the reviewer's summary page <dir>/statistik.html
     statistik_tabellen(con, ...)             its tables as DataFrames (small cells suppressed)
     summary_lines(result)                    lines for the `kjh run` summary
@@ -34,9 +36,17 @@ def ausgabe_ordner(settings=None) -> Path:
 
 
 from kjh.statistik.ergebnis import summary_lines, vermerke_blockierte_lieferung  # noqa: E402
-from kjh.statistik.lieferung import Ergebnis, KannNichtErstellen, erstellen, reproduzieren  # noqa: E402
+from kjh.statistik.lieferung import (  # noqa: E402
+    Ergebnis,
+    KannNichtErstellen,
+    erstellen,
+    erstellen_alle,
+    freigeben,
+    reproduzieren,
+)
 from kjh.statistik.zusammenfassung import render_statistik_page, statistik_tabellen  # noqa: E402
 
-__all__ = ["ENV_STATISTIK", "Ergebnis", "KannNichtErstellen", "ausgabe_ordner", "erstellen",
+__all__ = ["ENV_STATISTIK", "Ergebnis", "KannNichtErstellen", "ausgabe_ordner", "erstellen", "erstellen_alle",
+           "freigeben",
            "render_statistik_page", "reproduzieren", "statistik_tabellen", "summary_lines",
            "vermerke_blockierte_lieferung"]

@@ -7,6 +7,9 @@ system's id, not a person's) so the clerk can find and correct them.
     ARBEITSLISTE_<Kennnummer>_<Jahr>.csv   semicolon-separated, UTF-8 with BOM (opens in Excel)
     ARBEITSLISTE_<Kennnummer>_<Jahr>.html  the same as a page (offline, escaped)
 
+With `--intern` the report site carries the page too (kopieren), as
+arbeitsliste_<Kennnummer>.html, linked from nowhere public.
+
 Columns: hilfe_id, erhebung, lfd_nr, feld, wert, regel, klasse (hart/weich),
 status (offen / bestätigt), was_tun.
 """
@@ -73,3 +76,12 @@ def schreiben(ordner: Path, kennnummer: str, berichtsjahr: int, befunde: list[Be
         offen_weich=sum(z["klasse"] != HART and z["status"] == "offen" for z in rows),
         bestaetigt=sum(z["status"] == "bestätigt" for z in rows)), encoding="utf-8")
     return csv_path
+
+
+def kopieren(csv_path: Path, reports_dir: Path) -> Path:
+    """The work list page into an internal report site (`kjh run --intern`)."""
+    kenn = csv_path.stem.split("_")[1]
+    ziel = Path(reports_dir) / f"arbeitsliste_{kenn}.html"
+    ziel.parent.mkdir(parents=True, exist_ok=True)
+    ziel.write_bytes(csv_path.with_suffix(".html").read_bytes())
+    return ziel

@@ -29,7 +29,7 @@ from kjh.quality.rules import HART, WEICH
 from kjh.statistik.layout import Pruefergebnis
 
 __all__ = ["HART", "WEICH", "Befund", "aus_plausibilitaet", "aus_satzbeschreibung", "aus_saetzen", "hart",
-           "offen", "zusammenfassen"]
+           "offen", "plausi_zeilen", "zusammenfassen"]
 
 _LAYOUT_KORREKTUR = {
     "Pflichtfeld leer": "Merkmal im Fachverfahren erfassen",
@@ -87,21 +87,25 @@ def aus_saetzen(erhebung: str, frame: pd.DataFrame, regel: str, maske: pd.Series
     return out
 
 
-def aus_plausibilitaet(con, pruefungen, saetze: dict[str, pd.DataFrame]) -> list[Befund]:
-    """The failing rows of the plausibility checks that carry a statistics class, for this year's records.
+def plausi_zeilen(con, pruefungen) -> list[tuple]:
+    """(check, its failing rows) of every plausibility check that carries a statistics class.
 
-    `saetze`: erhebung -> records (with hilfe_id, lfd_nr). The checks run on the
-    dbt models of the warehouse, which stand on the same inputs as a new
-    delivery (kjh run builds them first).
-    """
+    The checks run on the dbt models of the warehouse, which stand on the same
+    inputs as a new delivery (kjh run builds them first). Computed once per
+    run, whatever the number of offices."""
     from kjh.quality.sql_pruefungen import fehlerzeilen
 
+    return [(p, fehlerzeilen(con, p)) for p in pruefungen if p.statistik in (HART, WEICH)]
+
+
+def aus_plausibilitaet(zeilen: list[tuple], saetze: dict[str, pd.DataFrame]) -> list[Befund]:
+    """The failing rows of the plausibility checks (plausi_zeilen) that are helps of this year's records.
+
+    `saetze`: erhebung -> records (with hilfe_id, lfd_nr)."""
     lfd = {e: _lfd(f) for e, f in saetze.items()}
     out = []
-    for p in pruefungen:
-        if p.statistik not in (HART, WEICH):
-            continue
-        for zeile in fehlerzeilen(con, p):
+    for p, rows in zeilen:
+        for zeile in rows:
             hilfe_id = str(zeile.get("hilfe_id"))
             for erhebung, nummern in lfd.items():
                 if hilfe_id in nummern:

@@ -44,6 +44,26 @@ def lade_meldestelle(path=None) -> dict:
     return out
 
 
+def meldestelle_fuer(amt: str, haupt: dict, path=None) -> dict:
+    """The identification of office `amt` (8-digit Kennnummer) in a warehouse of several offices.
+
+    meldestelle.yml describes the main office; further offices are listed under
+    `jugendaemter:` (Kennnummer -> einrichtungs_nr, name). An office not listed
+    gets its AGS parts from its Kennnummer and the placeholder Einrichtungs-Nr.
+    000000, which the check report names as still to fill in."""
+    if amt == kennnummer(haupt):
+        return dict(haupt)
+    path = path or MELDESTELLE_DATEI
+    try:
+        weitere = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("jugendaemter") or {}
+    except (OSError, yaml.YAMLError):
+        weitere = {}
+    eintrag = weitere.get(amt) or weitere.get(int(amt) if amt.isdigit() else amt) or {}
+    return {"land": amt[0:2], "regierungsbezirk": amt[2:3], "kreis": amt[3:5], "gemeinde": amt[5:8],
+            "einrichtungs_nr": str(eintrag.get("einrichtungs_nr", "000000")),
+            "name": str(eintrag.get("name", f"Jugendamt {amt}")), "empfaenger": haupt.get("empfaenger", "")}
+
+
 def kennnummer(meldestelle: dict) -> str:
     """The 8-digit AGS-based Kennnummer: Land + RegBez + Kreis + Gemeinde."""
     return meldestelle["land"] + meldestelle["regierungsbezirk"] + meldestelle["kreis"] + meldestelle["gemeinde"]
@@ -65,6 +85,11 @@ class Eingaben:
     meldestelle: dict
     hilfeart_statistik_code: dict[str, str | None]
     qualitaet: dict = field(default_factory=dict)  # the quality run consulted: lauf_id, geprueft_am
+    # Several offices in one warehouse (column `jugendamt` of hilfen/zahlungen): the Kennnummer of the
+    # office this delivery is for, and that of meldestelle.yml, which rows without one belong to.
+    # None: one office only (the records are not filtered).
+    jugendamt: str | None = None
+    jugendamt_standard: str | None = None
 
     def ids(self, art: str) -> list[int]:
         return [int(x["lieferung_id"]) for x in self.lieferungen if x["art"] == art]

@@ -99,6 +99,15 @@ def summary_lines(result, settings=None) -> list[str]:
         nr = _value(meta, "lieferung_nr", "")
         dateien = _value(meta, "dateien", []) or []
         ordner = _value(meta, "ordner", "")
+        aemter = _value(meta, "aemter", None)
+        if status == "entwurf" and aemter:
+            lines = [f"Statistik {jahr}: {len(aemter)} Jugendämter, je eines ein Entwurf in {ordner}"]
+            for a in aemter:
+                wegen = ", ".join(a["zurueckgehalten_wegen"])
+                lines.append(f"  {a['kennnummer']}: Entwurf Nr. {a['lieferung_nr']} – "
+                             + (f"Freigabe wartet auf {wegen} ({a['harte_saetze']} Sätze mit harten Fehlern)"
+                                if wegen else "bereit zur Freigabe"))
+            return lines
         if status == "entwurf":
             wie = "" if _value(meta, "neu", True) else " (unverändert, gleiche Eingaben)"
             wegen = _value(meta, "zurueckgehalten_wegen", []) or []
@@ -107,7 +116,7 @@ def summary_lines(result, settings=None) -> list[str]:
             liste = _value(meta, "arbeitsliste", "")
             if not wegen:
                 lines = [f"Statistik {jahr}: Entwurf Nr. {nr}{wie} bereit zur Freigabe ({len(dateien)} Dateien in "
-                         f"{ordner}); freigeben mit: kjh statistik --warehouse … --out … --freigeben {nr}"]
+                         f"{ordner}); freigeben mit: kjh statistik --warehouse … --freigeben {nr}"]
                 if offen:
                     lines.append(f"  {offen} weiche Befunde noch unbestätigt (halten nichts auf): {liste}")
                 return lines

@@ -1,6 +1,7 @@
 """Make the draft of a statutory delivery, release it, or reproduce a recorded one byte for byte.
 
-    erstellen(con, out, berichtsjahr)   -> Ergebnis   the draft (`kjh run`), recorded as `entwurf`
+    erstellen_alle(con, out, berichtsjahr) -> [Ergebnis]  the drafts (`kjh run`), one per office, as `entwurf`
+    erstellen(con, out, berichtsjahr)   -> Ergebnis   the draft of one office (default: that of meldestelle.yml)
     freigeben(con, id, out)             -> Ergebnis   the final files of draft `id`, recorded as `freigegeben`
     reproduzieren(con, id, out)         -> Ergebnis   reads only; compares sha256
 
@@ -13,6 +14,12 @@ The released delivery lands in <out>/<Y>/ (the same file names, every record)
 and only when the draft has no hard error and every ERROR check of the year
 passed. Records of earlier years are not part of year Y and block nothing.
 
+Several offices in one warehouse (column `jugendamt` of hilfen and zahlungen;
+empty = the office of meldestelle.yml): one delivery per office, with its own
+running numbers (5 digits per office and survey), files named by its
+Kennnummer, its own check report and work list. The reconciliation with the
+marts, which know no office, is made over all offices together.
+
 The bytes depend only on what is recorded: the raw history as of the recorded
 inputs, the layout files (by sha256), the office identification and
 Art-der-Hilfe codes stored in `eingaben`, the delivery id, created_at and (for
@@ -23,13 +30,15 @@ import datetime as dt
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import pandas as pd
 
 from kjh.statistik import arbeitsliste, audit, befunde, bestaetigungen, pruefbericht, pruefung
 from kjh.statistik.audit import ENTWURF, FREIGEGEBEN, ZURUECKGEHALTEN, Eintrag
 from kjh.statistik.datml import datml_bytes
-from kjh.statistik.eingaben import Eingaben, EingabenFehlen, ermitteln, pruefe_vorhanden
+from kjh.statistik.eingaben import Eingaben, EingabenFehlen, ermitteln, meldestelle_fuer, pruefe_vorhanden
 from kjh.statistik.layout import (
     Layout,
     LayoutError,
@@ -69,6 +78,7 @@ class Ergebnis:
     offene_befunde: int = 0                                   # hard + unconfirmed soft
     harte_saetze: int = 0                                     # records kept out of the draft
     arbeitsliste: Path | None = None
+    kennnummer: str | None = None                             # the office the delivery is for
 
     @property
     def pruefbericht(self) -> Path | None:
@@ -99,6 +109,41 @@ class _Formatiert:
     saetze: Saetze
     teil4: object                      # DataFrame of the Teil IV records
     pruefergebnisse: dict              # erhebung -> layout.Pruefergebnis
+
+
+def _amt_spalte(df: pd.DataFrame, standard: str) -> pd.Series:
+    if "jugendamt" not in df.columns:
+        return pd.Series([standard] * len(df), index=df.index, dtype=object)
+    return df["jugendamt"].where(df["jugendamt"].notna() & (df["jugendamt"].astype(str).str.strip() != ""),
+                                 standard).astype(str)
+
+
+def aemter(s: Saetze, standard: str) -> list[str]:
+    """The offices with records or bookings in the year (the office of meldestelle.yml first)."""
+    found = set()
+    for df in (s.hze, s.vsm, s.teil4):
+        found |= set(_amt_spalte(df, standard))
+    return [standard] + sorted(found - {standard})
+
+
+def _fuer_amt(s: Saetze, eingaben: Eingaben) -> Saetze:
+    """The records of the delivery's office, numbered 1… per survey (all records with one office)."""
+    if eingaben.jugendamt is None:
+        return s
+    standard = eingaben.jugendamt_standard or eingaben.jugendamt
+
+    def mine(df: pd.DataFrame, nummern: bool) -> pd.DataFrame:
+        out = df[(_amt_spalte(df, standard) == eingaben.jugendamt).to_numpy()].reset_index(drop=True)
+        if nummern and "lfd_nr" in out.columns:
+            out["lfd_nr"] = range(1, len(out) + 1)
+        return out
+
+    return Saetze(hze=mine(s.hze, True), vsm=mine(s.vsm, True), vsm_laufend=s.vsm_laufend,
+                  teil4=mine(s.teil4, False), teil4_hilfen=mine(s.teil4_hilfen, False))
+
+
+def _saetze(con, eingaben: Eingaben) -> Saetze:
+    return _fuer_amt(Datenstand(con, eingaben).saetze(), eingaben)
 
 
 def _formatieren(eingaben: Eingaben, layouts: dict[str, Layout], saetze: Saetze) -> _Formatiert:
@@ -169,21 +214,20 @@ def _ordner(out: Path, jahr: int, status: str) -> Path:
     return base / ENTWURF_ORDNER if status in (ENTWURF, ZURUECKGEHALTEN) else base
 
 
-def _befunde(con, eingaben: Eingaben, f: _Formatiert) -> list[befunde.Befund]:
+def _befunde(eingaben: Eingaben, f: _Formatiert, plausi: list[tuple]) -> list[befunde.Befund]:
     """Every finding of this year's HZE and § 42 records (the one list the work list and the checks read)."""
-    from kjh.quality.plausibilitaet import PRUEFUNGEN as PLAUSI
-
     s = f.saetze
     out = []
     for e in ("HZE", "VSM"):
         out += befunde.aus_satzbeschreibung(e, _frame(f, e), f.pruefergebnisse[e], SATZBESCHREIBUNG_CHECK[e])
     out += pruefung.satz_befunde(s, eingaben.berichtsjahr)
-    out += befunde.aus_plausibilitaet(con, PLAUSI, {"HZE": s.hze, "VSM": s.vsm})
+    out += befunde.aus_plausibilitaet(plausi, {"HZE": s.hze, "VSM": s.vsm})
     return befunde.zusammenfassen(out)
 
 
-def _pruefen(con, eingaben: Eingaben, f: _Formatiert, alle_befunde: list, bestaetigt: set
+def _pruefen(con, eingaben: Eingaben, f: _Formatiert, alle_befunde: list, bestaetigt: set, alle_saetze: Saetze
              ) -> tuple[list[pruefung.Ergebnis], dict]:
+    """The checks of one office's delivery; the reconciliation with the marts over `alle_saetze` (all offices)."""
     s = f.saetze
     ergebnisse = pruefung.pruefe_qualitaet(con, eingaben)
     ergebnisse.append(pruefung.pruefe_vollstaendig(eingaben))
@@ -194,8 +238,8 @@ def _pruefen(con, eingaben: Eingaben, f: _Formatiert, alle_befunde: list, bestae
         ergebnisse.append(pruefung.pruefe_saetze(name, s, eingaben.berichtsjahr))
     for name in ("plausibilitaet_saetze", "weiche_befunde_bestaetigt"):
         ergebnisse.append(pruefung.pruefe_befunde(name, alle_befunde, bestaetigt))
-    fall, fall_zeilen = pruefung.abgleich_fallzahlen(con, eingaben, s)
-    geld, geld_zeilen = pruefung.abgleich_ausgaben(con, eingaben, s)
+    fall, fall_zeilen = pruefung.abgleich_fallzahlen(con, eingaben, alle_saetze)
+    geld, geld_zeilen = pruefung.abgleich_ausgaben(con, eingaben, alle_saetze)
     ergebnisse += [fall, geld, pruefung.pruefe_merkmale(s)]
     order = {p.name: i for i, p in enumerate(pruefung.PRUEFUNGEN)}
     ergebnisse.sort(key=lambda e: order[e.name])
@@ -252,9 +296,10 @@ def _vorbereiten(con, berichtsjahr: int | None, lauf_id: str | None) -> tuple[Ei
     return eingaben, layouts
 
 
-def erstellen(con, out: Path, berichtsjahr: int | None = None, *, lauf_id: str | None = None,
-              jetzt: dt.datetime | None = None, blockiert_durch: list[dict] | None = None) -> Ergebnis:
-    """The draft of the year's delivery from the newest accepted inputs; the caller holds the writer lock.
+def erstellen_alle(con, out: Path, berichtsjahr: int | None = None, *, lauf_id: str | None = None,
+                   jetzt: dt.datetime | None = None, blockiert_durch: list[dict] | None = None) -> list[Ergebnis]:
+    """The drafts of the year's delivery from the newest accepted inputs, one per office; the caller holds
+    the writer lock.
 
     Always writes every record it can build (those without a hard error), the
     validation report and the work list. blockiert_durch: ERROR checks that
@@ -262,28 +307,70 @@ def erstellen(con, out: Path, berichtsjahr: int | None = None, *, lauf_id: str |
     withheld with them, without records.
     Raises KannNichtErstellen when no delivery is due (year not complete, no data).
     """
-    eingaben, layouts = _vorbereiten(con, berichtsjahr, lauf_id)
-    bestaetigt = bestaetigungen.bestaetigt(con)
+    basis, layouts = _vorbereiten(con, berichtsjahr, lauf_id)
     if blockiert_durch:
-        ergebnisse = [pruefung.Ergebnis(
-            "eingaben_qualitaet", False,
-            "Der Lauf hat den Export nicht gebaut, weil blockierende Prüfungen der Eingaben fehlschlugen: "
-            + ", ".join(b["name"] for b in blockiert_durch) + ".", anzahl=len(blockiert_durch), details=blockiert_durch)]
-        formatiert, extra, alle_befunde = None, {"saetze": {}, "abgleich_fallzahlen": [], "abgleich_ausgaben": []}, []
-        wegen = [b["name"] for b in blockiert_durch]
-        status = ZURUECKGEHALTEN
-        meldung = "Zurückgehalten wegen " + ", ".join(wegen) + ": " + ergebnisse[0].meldung
-    else:
-        formatiert = _formatieren(eingaben, layouts, Datenstand(con, eingaben).saetze())
-        alle_befunde = _befunde(con, eingaben, formatiert)
-        ergebnisse, extra = _pruefen(con, eingaben, formatiert, alle_befunde, bestaetigt)
-        wegen = _wegen(ergebnisse)
-        status = ENTWURF
-        meldung = _meldung(wegen, ergebnisse, extra)
+        return [_zurueckgehalten(con, out, basis, layouts, blockiert_durch, lauf_id, jetzt)]
+    from kjh.quality.plausibilitaet import PRUEFUNGEN as PLAUSI
+
+    alle = Datenstand(con, basis).saetze()
+    plausi = befunde.plausi_zeilen(con, PLAUSI)
+    bestaetigt = bestaetigungen.bestaetigt(con)
+    standard = basis.kennnummer
+    liste = aemter(alle, standard)
+    ergebnisse = []
+    for amt in liste:
+        eingaben = basis if len(liste) == 1 else replace(
+            basis, jugendamt=amt, jugendamt_standard=standard, meldestelle=meldestelle_fuer(amt, basis.meldestelle))
+        ergebnisse.append(_entwurf(con, out, eingaben, layouts, _fuer_amt(alle, eingaben), alle, plausi, bestaetigt,
+                                   lauf_id, jetzt))
+    return ergebnisse
+
+
+def erstellen(con, out: Path, berichtsjahr: int | None = None, *, jugendamt: str | None = None,
+              lauf_id: str | None = None, jetzt: dt.datetime | None = None,
+              blockiert_durch: list[dict] | None = None) -> Ergebnis:
+    """The draft of one office (default: the office of meldestelle.yml); see erstellen_alle."""
+    ergebnisse = erstellen_alle(con, out, berichtsjahr, lauf_id=lauf_id, jetzt=jetzt, blockiert_durch=blockiert_durch)
+    if jugendamt is None:
+        return ergebnisse[0]
+    for e in ergebnisse:
+        if e.kennnummer == jugendamt:
+            return e
+    raise KannNichtErstellen(f"Keine Sätze des Jugendamts {jugendamt} im Berichtsjahr.")
+
+
+def _zurueckgehalten(con, out: Path, eingaben: Eingaben, layouts: dict[str, Layout], blockiert_durch: list[dict],
+                     lauf_id: str | None, jetzt: dt.datetime | None) -> Ergebnis:
+    ergebnisse = [pruefung.Ergebnis(
+        "eingaben_qualitaet", False,
+        "Der Lauf hat den Export nicht gebaut, weil blockierende Prüfungen der Eingaben fehlschlugen: "
+        + ", ".join(b["name"] for b in blockiert_durch) + ".", anzahl=len(blockiert_durch), details=blockiert_durch)]
+    wegen = [b["name"] for b in blockiert_durch]
+    meldung = "Zurückgehalten wegen " + ", ".join(wegen) + ": " + ergebnisse[0].meldung
+    pruefung_json = json.loads(json.dumps({"ergebnisse": [e.as_dict() for e in ergebnisse], "saetze": {},
+                                           "abgleich_fallzahlen": [], "abgleich_ausgaben": []},
+                                          ensure_ascii=False, default=str))
+    return _verzeichnen(con, out, eingaben, layouts, None, ZURUECKGEHALTEN, meldung, wegen, pruefung_json, set(),
+                        lauf_id, jetzt)
+
+
+def _entwurf(con, out: Path, eingaben: Eingaben, layouts: dict[str, Layout], saetze: Saetze, alle: Saetze,
+             plausi: list[tuple], bestaetigt: set, lauf_id: str | None, jetzt: dt.datetime | None) -> Ergebnis:
+    formatiert = _formatieren(eingaben, layouts, saetze)
+    alle_befunde = _befunde(eingaben, formatiert, plausi)
+    ergebnisse, extra = _pruefen(con, eingaben, formatiert, alle_befunde, bestaetigt, alle)
+    wegen = _wegen(ergebnisse)
+    meldung = _meldung(wegen, ergebnisse, extra)
     pruefung_json = json.loads(json.dumps({"ergebnisse": [e.as_dict() for e in ergebnisse], **extra},
                                           ensure_ascii=False, default=str))
+    return _verzeichnen(con, out, eingaben, layouts, formatiert, ENTWURF, meldung, wegen, pruefung_json, bestaetigt,
+                        lauf_id, jetzt)
 
-    # The same inputs again: no second record, the files of the first are written again.
+
+def _verzeichnen(con, out: Path, eingaben: Eingaben, layouts: dict[str, Layout], formatiert: _Formatiert | None,
+                 status: str, meldung: str, wegen: list[str], pruefung_json: dict, bestaetigt: set,
+                 lauf_id: str | None, jetzt: dt.datetime | None) -> Ergebnis:
+    """Writes the files and the audit record (or, for the same inputs again, the earlier record's files)."""
     frueher = _gleiche_lieferung(con, eingaben, layouts, status, meldung, pruefung_json)
     if frueher is not None:
         ergebnis = reproduzieren(con, frueher.statistik_lieferung_id, out)
@@ -315,6 +402,7 @@ def erstellen(con, out: Path, berichtsjahr: int | None = None, *, lauf_id: str |
         ergebnis = Ergebnis(berichtsjahr=eingaben.berichtsjahr, status=status, meldung=meldung,
                             statistik_lieferung_id=lieferung_id, ordner=ordner, dateien=beschreibung,
                             zurueckgehalten_wegen=wegen, pruefungen=pruefung_json["ergebnisse"])
+    ergebnis.kennnummer = eingaben.kennnummer
     _mit_arbeitsliste(ergebnis, eingaben, pruefung_json, bestaetigt)
     return ergebnis
 
@@ -334,7 +422,8 @@ def _mit_arbeitsliste(ergebnis: Ergebnis, eingaben: Eingaben, pruefung_json: dic
 def _gleiche_lieferung(con, eingaben: Eingaben, layouts: dict[str, Layout], status: str, meldung: str,
                        pruefung_json: dict) -> Eintrag | None:
     """The year's latest draft, when this one would repeat it (same inputs, layouts, findings and outcome)."""
-    frueher = [e for e in audit.alle(con, eingaben.berichtsjahr) if e.status != FREIGEGEBEN]
+    frueher = [e for e in audit.alle(con, eingaben.berichtsjahr) if e.status != FREIGEGEBEN
+               and Eingaben.from_json(e.eingaben).kennnummer == eingaben.kennnummer]
     if not frueher:
         return None
     e = frueher[-1]
@@ -369,6 +458,9 @@ def freigeben(con, entwurf_id: int, out: Path, *, jetzt: dt.datetime | None = No
         neueste = ermitteln(con, e.berichtsjahr)
     except EingabenFehlen as exc:
         raise KannNichtErstellen(str(exc)) from None
+    if eingaben.jugendamt is not None:  # one of several offices: compare with that office's inputs of today
+        neueste = replace(neueste, jugendamt=eingaben.jugendamt, jugendamt_standard=neueste.kennnummer,
+                          meldestelle=meldestelle_fuer(eingaben.jugendamt, neueste.meldestelle))
     if neueste.schluessel() != eingaben.schluessel():
         raise KannNichtErstellen(f"Entwurf Nr. {entwurf_id} ist nicht mehr aktuell: seitdem sind neuere Exporte "
                                  "geladen. kjh run ausführen und den neuen Entwurf freigeben.")
@@ -390,7 +482,7 @@ def freigeben(con, entwurf_id: int, out: Path, *, jetzt: dt.datetime | None = No
     wer = (wer or bestaetigungen.wer_default()).strip() or "unbekannt"
     pruefung_json = {**e.pruefung, "entwurf_id": entwurf_id, "ausgeschlossen": {},
                      "freigegeben": {"wer": wer, "am": created_at.isoformat()}}
-    formatiert = _formatieren(eingaben, layouts, Datenstand(con, eingaben).saetze())
+    formatiert = _formatieren(eingaben, layouts, _saetze(con, eingaben))
     counts = {x: len(_frame(formatiert, x)) for x in ERHEBUNGEN}
     meldung = (f"Freigegeben von {wer} aus Entwurf Nr. {entwurf_id}: {_n(counts['HZE'])} HZE-Sätze, "
                f"{_n(counts['VSM'])} § 42-Sätze, {_n(counts['TEIL4'])} Teil-IV-Positionen.")
@@ -424,7 +516,7 @@ def reproduzieren(con, statistik_lieferung_id: int, out: Path) -> Ergebnis:
         raise KannNichtErstellen(f"Lieferung Nr. {statistik_lieferung_id} nicht wiederholbar: {exc}") from None
     ordner = _ordner(out, e.berichtsjahr, e.status)
     if e.status in (ENTWURF, FREIGEGEBEN):
-        formatiert = _formatieren(eingaben, layouts, Datenstand(con, eingaben).saetze())
+        formatiert = _formatieren(eingaben, layouts, _saetze(con, eingaben))
         dateien = _dateien(eingaben, layouts, formatiert, lieferung_id=e.statistik_lieferung_id,
                            created_at=e.created_at, status=e.status, meldung=e.meldung, pruefung_json=e.pruefung)
     else:

@@ -30,7 +30,8 @@ from dagster_duckdb import DuckDBResource
 from kjh.defs.quality.checks import ensure_run_results
 from kjh.settings import RunSettings
 from kjh.statistik import ausgabe_ordner
-from kjh.statistik.lieferung import NICHT_ERSTELLT, Ergebnis, KannNichtErstellen, erstellen
+from kjh.statistik import arbeitsliste
+from kjh.statistik.lieferung import NICHT_ERSTELLT, Ergebnis, KannNichtErstellen, erstellen_alle
 from kjh.statistik.pruefung import DATEI, ERROR, PRUEFUNGEN, SATZ
 from kjh.statistik.zusammenfassung import render_statistik_page
 from kjh.warehouse.connection import ensure_schema
@@ -52,20 +53,28 @@ CHECK_SPECS = [
 ]
 
 
-def metadata(ergebnis: Ergebnis, seite=None) -> dict:
+def metadata(ergebnisse: list[Ergebnis], seite=None) -> dict:
+    """The main office's delivery in the classic keys; with several offices also one row per office."""
+    ergebnis = ergebnisse[0]
     meta = {
         "status": ergebnis.status,
         "berichtsjahr": ergebnis.berichtsjahr if ergebnis.berichtsjahr is not None else "",
         "lieferung_nr": ergebnis.statistik_lieferung_id if ergebnis.statistik_lieferung_id is not None else "",
         "neu": ergebnis.neu,
         "meldung": dg.MetadataValue.md(ergebnis.meldung),
-        "zurueckgehalten_wegen": dg.MetadataValue.json(ergebnis.zurueckgehalten_wegen),
+        "zurueckgehalten_wegen": dg.MetadataValue.json(list(dict.fromkeys(
+            w for e in ergebnisse for w in e.zurueckgehalten_wegen))),
         # counts only: the findings name helps, so they stay in the internal work list
-        "offene_befunde": ergebnis.offene_befunde,
-        "harte_saetze": ergebnis.harte_saetze,
+        "offene_befunde": sum(e.offene_befunde for e in ergebnisse),
+        "harte_saetze": sum(e.harte_saetze for e in ergebnisse),
         "dateien": dg.MetadataValue.json([{k: x[k] for k in ("datei", "saetze", "bytes", "sha256")}
-                                          for x in ergebnis.dateien]),
+                                          for e in ergebnisse for x in e.dateien]),
     }
+    if len(ergebnisse) > 1:
+        meta["aemter"] = dg.MetadataValue.json([
+            {"kennnummer": e.kennnummer, "lieferung_nr": e.statistik_lieferung_id, "status": e.status,
+             "zurueckgehalten_wegen": e.zurueckgehalten_wegen, "harte_saetze": e.harte_saetze,
+             "offene_befunde": e.offene_befunde, "ordner": str(e.ordner) if e.ordner else ""} for e in ergebnisse])
     if ergebnis.ordner is not None:
         meta["ordner"] = dg.MetadataValue.path(str(ergebnis.ordner))
     if ergebnis.pruefbericht is not None:
@@ -77,18 +86,23 @@ def metadata(ergebnis: Ergebnis, seite=None) -> dict:
     return meta
 
 
-def check_results(ergebnis: Ergebnis, selected) -> list[dg.AssetCheckResult]:
-    by_name = {p["name"]: p for p in ergebnis.pruefungen}
+def check_results(ergebnisse: list[Ergebnis], selected) -> list[dg.AssetCheckResult]:
+    """One result per check over every office's delivery: passed when it passed for each."""
+    mehrere = len(ergebnisse) > 1
     out = []
     for p in PRUEFUNGEN:
-        r = by_name.get(p.name)
-        if r is None or dg.AssetCheckKey(KEY, p.name) not in selected:
+        rs = [(e, r) for e in ergebnisse for r in e.pruefungen if r["name"] == p.name]
+        if not rs or dg.AssetCheckKey(KEY, p.name) not in selected:
             continue  # not checked (no delivery due, or blocked upstream)
+        failed = [(e, r) for e, r in rs if not r["bestanden"]]
+        shown = failed or rs[:1]
+        text = " | ".join((f"{e.kennnummer}: " if mehrere else "") + r["meldung"] for e, r in shown)
         out.append(dg.AssetCheckResult(
-            asset_key=KEY, check_name=p.name, passed=bool(r["bestanden"]),
+            asset_key=KEY, check_name=p.name, passed=not failed,
             severity=dg.AssetCheckSeverity.ERROR if p.schweregrad == ERROR else dg.AssetCheckSeverity.WARN,
-            description=r["meldung"][:2000],
-            metadata={"anzahl": int(r.get("anzahl", 0)), "berichtsjahr": ergebnis.berichtsjahr or ""},
+            description=text[:2000],
+            metadata={"anzahl": sum(int(r.get("anzahl", 0)) for _, r in rs),
+                      "berichtsjahr": ergebnisse[0].berichtsjahr or ""},
         ))
     return out
 
@@ -112,17 +126,23 @@ def statistik_lieferung(context: dg.AssetExecutionContext, warehouse: DuckDBReso
         ensure_run_results(con, [k.path[-1] for k in EINGABEN], lauf_id=context.run.run_id,
                            reports=settings.reports, log=context.log.info)
         try:
-            ergebnis = erstellen(con, out, settings.year, lauf_id=context.run.run_id)
+            ergebnisse = erstellen_alle(con, out, settings.year, lauf_id=context.run.run_id)
         except KannNichtErstellen as exc:
-            ergebnis = Ergebnis(berichtsjahr=settings.year, status=NICHT_ERSTELLT, meldung=str(exc))
-        seite = render_statistik_page(con, settings.reports, berichtsjahr=ergebnis.berichtsjahr,
+            ergebnisse = [Ergebnis(berichtsjahr=settings.year, status=NICHT_ERSTELLT, meldung=str(exc))]
+        seite = render_statistik_page(con, settings.reports, berichtsjahr=ergebnisse[0].berichtsjahr,
                                       intern=settings.intern)
-    if ergebnis.zurueckgehalten_wegen:
-        context.log.warning(f"Statistik {ergebnis.berichtsjahr}: Entwurf Nr. {ergebnis.statistik_lieferung_id}, "
-                            f"Freigabe wartet auf {', '.join(ergebnis.zurueckgehalten_wegen)} – {ergebnis.pruefbericht}")
-    elif ergebnis.status == NICHT_ERSTELLT:
-        context.log.info(f"Keine Statistik-Lieferung: {ergebnis.meldung}")
-    else:
-        context.log.info(ergebnis.meldung)
-    yield dg.MaterializeResult(asset_key=KEY, metadata=metadata(ergebnis, seite))
-    yield from check_results(ergebnis, set(context.selected_asset_check_keys))
+        if settings.intern:  # the internal site also carries the clerk's work list
+            for e in ergebnisse:
+                if e.arbeitsliste is not None:
+                    arbeitsliste.kopieren(e.arbeitsliste, settings.reports)
+    for ergebnis in ergebnisse:
+        if ergebnis.zurueckgehalten_wegen:
+            context.log.warning(f"Statistik {ergebnis.berichtsjahr}: Entwurf Nr. {ergebnis.statistik_lieferung_id}"
+                                f", Freigabe wartet auf {', '.join(ergebnis.zurueckgehalten_wegen)} – "
+                                f"{ergebnis.pruefbericht}")
+        elif ergebnis.status == NICHT_ERSTELLT:
+            context.log.info(f"Keine Statistik-Lieferung: {ergebnis.meldung}")
+        else:
+            context.log.info(ergebnis.meldung)
+    yield dg.MaterializeResult(asset_key=KEY, metadata=metadata(ergebnisse, seite))
+    yield from check_results(ergebnisse, set(context.selected_asset_check_keys))
