@@ -217,12 +217,15 @@ def test_earlier_hilfen_export_is_an_earlier_state_of_the_later(demo):
             assert parse_date(r["beginn"]) > earlier.date
             continue
         o = old[hid]
-        same = set(r) - {"ende", "beendigungsgrund"}
+        am_ende = ("ende", "beendigungsgrund", "anschliessender_aufenthalt", "nachfolgende_hilfe")  # known once ended
+        same = set(r) - set(am_ende)
         assert {k: o[k] for k in same} == {k: r[k] for k in same}
         if o["ende"]:
-            assert (o["ende"], o["beendigungsgrund"]) == (r["ende"], r["beendigungsgrund"])
-        elif r["ende"]:
-            assert parse_date(r["ende"]) > earlier.date
+            assert [o[k] for k in am_ende] == [r[k] for k in am_ende]
+        else:
+            assert not o["anschliessender_aufenthalt"] and not o["nachfolgende_hilfe"]
+            if r["ende"]:
+                assert parse_date(r["ende"]) > earlier.date
     assert any(not o["ende"] and new[h]["ende"] for h, o in old.items())  # ended since
 
 
@@ -303,3 +306,38 @@ def test_bookings_unique_dated_into_their_delta_file_and_tied_to_helps(demo):
 def test_command_line_help():
     done = subprocess.run([sys.executable, "-m", "kjh_demo", "--help"], capture_output=True, text=True, check=True)
     assert "--scale" in done.stdout and "--stand" in done.stdout
+
+
+def test_contract_v2_merkmale_are_filled_consistently(demo):
+    """Reasons distinct and in order, § 42 details only for § 42, what followed only for ended helps,
+    realistic shares, and one office (its Kennnummer or empty)."""
+    rows = list(helps_by_id(of_kind(demo, "hilfen")[-1]).values())
+    n = len(rows)
+    for r in rows:
+        gruende = [g for g in (r["hauptgrund"], r["grund_2"], r["grund_3"]) if g]
+        assert len(gruende) == len(set(gruende)) and "sonstig" not in gruende[1:]
+        assert r["grund_2"] or not r["grund_3"]
+        is42 = r["hilfeart"] == "42"
+        assert is42 or not (r["anlass_42"] or r["hinweisgeber_42"] or r["unterbringungsform_42"])
+        assert not is42 or not (r["grund_2"] or r["situation_herkunftsfamilie"])
+        assert r["ende"] or not (r["anschliessender_aufenthalt"] or r["nachfolgende_hilfe"])
+        assert r["jugendamt"] in ("", "01060000")
+    share = lambda cond: sum(1 for r in rows if cond(r)) / n  # noqa: E731
+    assert 0.5 < share(lambda r: r["grund_2"]) < 0.7 and 0.2 < share(lambda r: r["grund_3"]) < 0.35
+    assert 0.7 < share(lambda r: r["aufenthalt_vor_hilfe"] == "eltern") < 0.85
+    assert 0.3 < share(lambda r: r["situation_herkunftsfamilie"] == "alleinerziehend") < 0.5
+    assert share(lambda r: r["beendigungsgrund"] == "abbruch_minderjaehriger") > 0.02
+    assert all(r["hilfeart"] == "33" for r in rows if r["beendigungsgrund"] == "adoption")  # rare, foster care only
+    assert 0 < share(lambda r: r["jugendamt"]) < 0.6  # newer helps only
+    assert share(lambda r: r["hilfeart"] == "42" and r["anlass_42"]) > 0.01
+    zahlungen = [r for e in of_kind(demo, "zahlungen") for r in e.rows]
+    assert {r["jugendamt"] for r in zahlungen} == {"", "01060000"}
+
+
+def test_land_scale_shares_helps_among_offices():
+    from kjh_demo import merkmale
+
+    assert merkmale.kennnummern(1) == ["01060000"]
+    land = merkmale.kennnummern(67)  # about 400,000 helps
+    assert len(land) == 14 and len(set(land)) == 14 and all(len(k) == 8 and k.startswith("010") for k in land)
+    assert 67 * 6000 / len(land) < 99_999  # each office's running numbers fit 5 digits

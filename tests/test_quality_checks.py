@@ -12,6 +12,7 @@ import json
 
 import pytest
 
+from kjh.contract import load_contract
 from kjh.quality.rules import ERROR, WARN
 from kjh.quality.suites import SUITES
 from tests.exports import HILFEN_HEADER, TRAEGER_HEADER, ZAHLUNGEN_HEADER, buchung, hilfe, traeger, write
@@ -188,6 +189,9 @@ def hilfen_manipuliert(folder):
                "beginn", "hauptgrund"]
     codes = ["geschlecht", "auslaendische_herkunft", "deutsch_in_familie", "hilfeart", "ort_der_durchfuehrung",
              "beendigungsgrund", "hauptgrund"]
+    # contract v2: the optional Merkmal columns with a code list
+    codes += [c.name for c in load_contract().kinds["hilfen"].columns
+              if c.optional_column and c.codeliste and c.name != "ort_der_durchfuehrung"]
     sql = _nullable("hilfen", *pflicht)
     sql += [_copy("hilfen", h1, hilfe_id="null" if c == "hilfe_id" else f"'H-T-{c}'", **({} if c == "hilfe_id" else {c: "null"}))
             for c in pflicht]
@@ -195,6 +199,7 @@ def hilfen_manipuliert(folder):
                   **({"ende": "beginn + 30"} if c == "beendigungsgrund" else {})) for c in codes]
     sql += [
         _copy("hilfen", h1, hilfe_id="'H-AGS'", wohnort_ags="'0106000X'"),
+        _copy("hilfen", h1, hilfe_id="'H-AMT'", jugendamt="'0106000'"),
         _copy("hilfen", h1, hilfe_id="'H-ORT'", wohnort_ags="'01060999'"),
         _copy("hilfen", h1, hilfe_id="'H-ENDE'", ende="beginn - 1", beendigungsgrund="'planmaessig'"),
         _copy("hilfen", h1, hilfe_id="'H-GRUND'", ende="beginn + 10", beendigungsgrund="null"),
@@ -205,6 +210,7 @@ def hilfen_manipuliert(folder):
         **{f"hilfen.{c}_pflichtfeld": (1, None) for c in pflicht},
         **{f"hilfen.{c}_codeliste": (1, f"H-C-{c}") for c in codes},
         "hilfen.wohnort_ags_format": (1, "0106000X"),
+        "hilfen.jugendamt_format": (1, "0106000"),
         "hilfen.wohnort_in_sozialraeumen": (2, "01060999"),
         "hilfen.ende_nicht_vor_beginn": (1, "H-ENDE"),
         "hilfen.beendigungsgrund_bei_ende": (1, "H-GRUND"),
@@ -221,6 +227,7 @@ def zahlungen_manipuliert(folder):
     sql += [
         _copy("zahlungen", fu, buchung_id="'B-C'", kostenart="'spende'"),
         _copy("zahlungen", fu, buchung_id="'B-K'", produktkonto="'3631-533100'"),
+        _copy("zahlungen", fu, buchung_id="'B-A'", jugendamt="'1060000'"),
         _copy("zahlungen", fu, buchung_id="'B-Z'", zeitraum_bis="zeitraum_von - 5"),
         _copy("zahlungen", fu),
         "alter table raw.zahlungen alter column betrag type double",
@@ -229,6 +236,7 @@ def zahlungen_manipuliert(folder):
         **{f"zahlungen.{c}_pflichtfeld": (1, f"B-T-{c}") for c in pflicht},
         "zahlungen.kostenart_codeliste": (1, "spende"),
         "zahlungen.produktkonto_format": (1, "3631-533100"),
+        "zahlungen.jugendamt_format": (1, "1060000"),
         "zahlungen.zeitraum_bis_nicht_vor_zeitraum_von": (1, "B-Z"),
         "zahlungen.buchung_id_eindeutig": (1, "B-FU-202403"),
         "zahlungen.spalten_und_typen": (1, "DOUBLE"),

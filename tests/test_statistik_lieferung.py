@@ -154,6 +154,15 @@ def make(wh: Path, out: Path, jahr=2025, jetzt=dt.datetime(2026, 1, 20, 9, 30, 5
         return freigeben(con, entwurf.statistik_lieferung_id, out, jetzt=jetzt, wer="Statistikstelle")
 
 
+def satz(laenge: int, *teile: tuple[int, str]) -> str:
+    """A fixed-width record written by hand: (position, characters) pairs, blanks elsewhere."""
+    out = [" "] * laenge
+    for pos, text in teile:
+        out[pos - 1:pos - 1 + len(text)] = text
+    assert len(out) == laenge
+    return "".join(out)
+
+
 def lines(path: Path) -> list[str]:
     data = path.read_bytes()
     assert data.endswith(b"\r\n")
@@ -169,16 +178,25 @@ def test_delivery_files_records_and_reconciliation(wh, tmp_path):
         f"HZE_{KENN}_2025.txt", f"HZE_{KENN}_2025_datml.xml", f"VSM_{KENN}_2025.txt", f"VSM_{KENN}_2025_datml.xml",
         f"TEIL4_{KENN}_2025.txt", f"TEIL4_{KENN}_2025_datml.xml", f"PRUEFBERICHT_{KENN}_2025.md"])
 
-    # HZE: 4 records, ordered by Art der Hilfe, beginn, hilfe_id; fields by hand from hze_v1.yml
-    #   BA Kennnr+Einr    lfd   BgM BgJ  Ü Art Ort 41 Tr Vb Gr EndM EndJ Gb Fd G GbM GbJ  aH Dt
+    # HZE: 4 records, ordered by Art der Hilfe, beginn, hilfe_id; the 2007 record (208 characters + CR LF),
+    # fields by hand from the reference table (statistik-referenz.md 1); the exports are v1, so the
+    # Merkmale of contract v2 stay blank. Kennung = Land 01, RB 0, Kreis 60, Gemeinde 000, Einr. 000000.
+    kenn = (1, "A" "0106000000000000")
+    #                      lfd       Beginn      Art  Ort     Träger   G       Geburt    Herk Dt  andauernd
     assert lines(d / f"HZE_{KENN}_2025.txt") == [
-        "A" "0106000000000000001" "022024" " " "05" "  " "2" "1" " " "7" "10" "2025" "2" "2" "1" "01" "2011" "2" "1",
-        "A" "0106000000000000002" "032025" " " "07" "01" "2" "2" "2" "6" "  " "    " " " "1" "2" "03" "2012" "2" "1",
-        "A" "0106000000000000003" "062024" " " "11" "08" "1" "3" " " "9" "  " "    " " " "1" "1" "05" "2006" "1" "2",
-        "A" "0106000000000000004" "072025" " " "13" "06" "2" "2" "2" "8" "  " "    " " " "1" "3" "11" "2009" "2" "1",
+        satz(208, kenn, (16, "00001022024"), (28, "05"), (32, "10"), (34, "1012011"), (116, "21"), (123, "2"),
+             (131, "16"), (137, "102025"), (151, "20")),        # H-4: by the office, ended 10/2025 by the family
+        satz(208, kenn, (16, "00002032025"), (28, "07"), (30, "01"), (32, "24"), (34, "2032012"), (116, "21"),
+             (123, "1"), (131, "15")),                          # H-1/H-2: SPFH per family, Diakonie
+        satz(208, kenn, (16, "00003062024"), (28, "11"), (30, "08"), (32, "30"), (34, "1052006"), (116, "12"),
+             (123, "1"), (131, "18")),                          # H-3: § 34 (§ 41 by age), private provider
+        satz(208, kenn, (16, "00004072025"), (28, "13"), (30, "06"), (32, "24"), (34, "3112009"), (116, "21"),
+             (123, "1"), (131, "17")),                          # H-9: § 35a, divers (placeholder key 3)
     ]
-    # VSM: the ended Inobhutnahme, 14 days, age group 6 (14 to under 16)
-    assert lines(d / f"VSM_{KENN}_2025.txt") == ["A" "0106000000000000001" "092025" "092025" "0014" "2" "6" "2" "1" "2"]
+    # VSM (kjh's placeholder layout): Bogenart E, free provider 2, § 42 (1), weiblich, age group 6 (14 to
+    # under 16), no foreign origin, German at home, 03.09.-17.09.2025 = 14 days
+    assert lines(d / f"VSM_{KENN}_2025.txt") == [
+        "E" "0106000000000000001" "2" "1" "2" "6" "2" "1" "092025" "092025" "0014" + " " * 8]
     # Teil IV: positions with amounts in cent (signed)
     t4 = [(x[24:28], x[28], int(x[29:43]), int(x[43:57]), int(x[57:71])) for x in lines(d / f"TEIL4_{KENN}_2025.txt")]
     assert t4 == [("0300", "2", 0, 0, 9999), ("0310", "2", 110000, 0, 0), ("0340", "1", 450050, 25025, 0),
@@ -208,7 +226,7 @@ def test_delivery_files_records_and_reconciliation(wh, tmp_path):
             e.pruefung["abgleich_ausgaben"]] == teilplan + [("gesamt", 1675050, 35024)]
 
     # the audit record: year, layouts with sha256, inputs with sha256, outputs with sha256
-    assert (e.berichtsjahr, e.status, e.layout_version) == (2025, "freigegeben", "HZE 1, VSM 1, TEIL4 1")
+    assert (e.berichtsjahr, e.status, e.layout_version) == (2025, "freigegeben", "HZE 2, VSM 2, TEIL4 2")
     eingaben = json.loads(e.eingaben)
     assert eingaben["stand_hilfen"] == "2025-12-31" and eingaben["stand_zahlungen"] == "2026-01-15"
     assert {x["datei"] for x in eingaben["lieferungen"]} == {"traeger_20251231.csv", "hilfen_20251231.csv",
@@ -217,13 +235,15 @@ def test_delivery_files_records_and_reconciliation(wh, tmp_path):
     assert e.created_at == dt.datetime(2026, 1, 20, 9, 30, 5)
 
     # the DatML document: same records as the fixed-width file
+    ns = {"d": "http://www.destatis.de/schema/datml-raw/2.0/de"}
     root = ET.parse(d / f"HZE_{KENN}_2025_datml.xml").getroot()
-    assert root.findtext("nachrichtenkopf/erstellungszeit") == "2026-01-20T09:30:05"
-    assert [s.find("mm[@name='EF4']").text for s in root.iter("satz")] == ["05", "07", "11", "13"]
+    assert root.findtext("d:protokoll/d:dokumentinstanz/d:datum", namespaces=ns) == "2026-01-20"
+    assert [s.findtext("d:mm[@name='EF4']/d:wert", namespaces=ns)
+            for s in root.iterfind("d:nachricht/d:datensegment/d:satz", ns)] == ["05", "07", "11", "13"]
 
     # validation report: why, what reconciles, what the contract does not carry
     bericht = (d / f"PRUEFBERICHT_{KENN}_2025.md").read_text(encoding="utf-8")
-    assert "Status: **freigegeben**" in bericht and "Übernahme von einem anderen Jugendamt (EF3)" in bericht
+    assert "Status: **freigegeben**" in bericht and "Aussetzung des Verfahrens nach § 52 FGG (Pos. 121)" in bericht
     assert "Freigegeben von Statistikstelle am 20.01.2026 um 09:30:05 aus Entwurf Nr. 1." in bericht
     assert "| 31 | 07 | HZE | 1 | 1 | 1 | 0 | 1 | ja |" in bericht
 
@@ -290,9 +310,10 @@ def test_reproduction_refuses_a_changed_layout(wh, tmp_path, monkeypatch):
     shutil.copytree(L.LAYOUT_DIR, folder)
     monkeypatch.setattr(L, "LAYOUT_DIR", folder)
     first = make(wh, tmp_path / "out")
-    hze = folder / "hze_v1.yml"
-    hze.write_text(hze.read_text(encoding="utf-8").replace("zeilenende: crlf", "zeilenende: lf"), encoding="utf-8")
-    with connect(wh, read_only=True) as con, pytest.raises(KannNichtErstellen, match="hze_v1.yml wurde seit der "
+    hze = folder / "hze_v2.yml"
+    hze.write_text(hze.read_text(encoding="utf-8").replace("kodierung: iso-8859-1", "kodierung: cp1252"),
+                   encoding="utf-8")
+    with connect(wh, read_only=True) as con, pytest.raises(KannNichtErstellen, match="hze_v2.yml wurde seit der "
                                                                                      "Lieferung geändert"):
         reproduzieren(con, first.statistik_lieferung_id, tmp_path / "again")
 
@@ -308,7 +329,7 @@ def test_a_hard_error_keeps_its_record_out_of_the_draft_and_blocks_the_release(b
 
     r = make(wh, out)
     assert (r.status, r.zurueckgehalten_wegen, r.harte_saetze) == ("entwurf", ["hze_satzbeschreibung"], 1)
-    assert ("EF9 Hauptgrund für die Hilfegewährung: Wert hat keinen Schlüssel in der Satzbeschreibung, "
+    assert ("EF21 Hauptgrund für die Hilfegewährung: Wert hat keinen Schlüssel in der Satzbeschreibung, "
             "z. B. „sonstig“ (1 Satz)") in next(p["meldung"] for p in r.pruefungen if p["name"] == "hze_satzbeschreibung")
     # the draft holds every other record (3 of 4 HZE records, running numbers kept); nothing final is written
     assert r.ordner == out / "2025" / "entwurf"
@@ -317,13 +338,13 @@ def test_a_hard_error_keeps_its_record_out_of_the_draft_and_blocks_the_release(b
     bericht = r.pruefbericht.read_text(encoding="utf-8")
     assert "Status: **Entwurf**" in bericht
     assert "| `hze_satzbeschreibung` | Satz | ERROR | **nicht bestanden** |" in bericht
-    assert ("| `hze_satzbeschreibung` | EF9 Hauptgrund für die Hilfegewährung | Wert hat keinen Schlüssel in der "
+    assert ("| `hze_satzbeschreibung` | EF21 Hauptgrund für die Hilfegewährung | Wert hat keinen Schlüssel in der "
             "Satzbeschreibung, z. B. „sonstig“ | 1 |") in bericht
     # the work list names exactly that record, its field and value
     liste = r.arbeitsliste.read_text(encoding="utf-8-sig").splitlines()
     assert liste[0] == "hilfe_id;erhebung;lfd_nr;feld;wert;regel;klasse;status;was_tun"
     assert [z.split(";")[:8] for z in liste[1:]] == [
-        ["H-9", "HZE", "4", "EF9", "sonstig", "hze_satzbeschreibung", "hart", "offen"]]
+        ["H-9", "HZE", "4", "EF21", "sonstig", "hze_satzbeschreibung", "hart", "offen"]]
     with writer(wh) as con, pytest.raises(KannNichtErstellen, match="hat noch harte Fehler: hze_satzbeschreibung"):
         freigeben(con, r.statistik_lieferung_id, out)
 

@@ -304,8 +304,21 @@ def write_bookings(helps: Helps, providers: Providers, county: County, files: Bo
                                                   b["teilplan"][sel] * len(sachkonten) + b["sachkonto"][sel]),
                 "kostenart": csv_writer.lookup(kostenarten, b["kostenart"][sel]),
                 "traeger_id": csv_writer.lookup(providers.ids, b["provider"][sel]),
+                "jugendamt": _jugendamt(helps, b["hilfe"][sel], b["sozialraum"][sel], b["buch"][sel]),
             })
     return net
+
+
+AMT_AB = day(date(2026, 1, 1))  # the finance system writes `jugendamt` from then on (one office)
+
+
+def _jugendamt(helps: Helps, hilfe: np.ndarray, sozialraum: np.ndarray, buch: np.ndarray) -> np.ndarray:
+    """The office of a booking: that of its help, else by social space; one office writes it only
+    for newer bookings (empty = the office of meldestelle.yml), several offices always."""
+    m = helps.merkmale
+    kenn = np.array(m.kennnummern, dtype=object)
+    amt = np.where(hilfe >= 0, m.amt[np.maximum(hilfe, 0)], sozialraum % len(kenn))
+    return kenn[amt] if len(kenn) > 1 else np.where(buch >= AMT_AB, kenn[amt], "")
 
 
 def _take(cols: dict[str, object], mask: np.ndarray) -> dict[str, object]:

@@ -10,7 +10,7 @@ from datetime import date
 
 import numpy as np
 
-from kjh_demo import contract, csv_writer, profiles
+from kjh_demo import contract, csv_writer, merkmale, profiles
 from kjh_demo.county import County
 from kjh_demo.dates import add_years, age_at, day, ymd
 from kjh_demo.providers import KINDS, Providers, assign_providers
@@ -40,6 +40,7 @@ class Helps:
     beendigung: np.ndarray  # index into contract.codes("beendigungsgrund")
     hauptgrund: np.ndarray  # index into contract.codes("hauptgrund")
     provider: np.ndarray  # index into providers, -1 = the office itself
+    merkmale: merkmale.Merkmale  # contract v2 columns and the youth office
 
     def __len__(self) -> int:
         return len(self.hilfe_no)
@@ -206,6 +207,9 @@ def generate_helps(county: County, providers: Providers, rng: np.random.Generato
         rng, (hilfeart == h_index["28"]).astype(int),
         {0: {beend.index(k): v for k, v in profiles.BEENDIGUNG.items()},
          1: {beend.index(k): v for k, v in profiles.BEENDIGUNG_BERATUNG.items()}})
+    # Contract v2 Merkmale last, from their own random stream: everything above stays as it was.
+    v2 = merkmale.draw(hilfeart, beginn, birth[person], beendigung, hauptgrund, setting == SETTINGS.index("stationaer"),
+                       fam_muni[f], scale)
 
     return Helps(
         hilfe_no=np.arange(1, n + 1),
@@ -222,9 +226,10 @@ def generate_helps(county: County, providers: Providers, rng: np.random.Generato
         setting=setting,
         beginn=beginn,
         ende=ende,
-        beendigung=beendigung,
+        beendigung=v2.beendigung,
         hauptgrund=hauptgrund,
         provider=provider,
+        merkmale=v2,
     )
 
 
@@ -250,4 +255,21 @@ def hilfen_columns(helps: Helps, county: County, providers: Providers, stand_day
                                               np.where(ended, helps.beendigung[s], -1)),
         "traeger_id": csv_writer.lookup(providers.ids, helps.provider[s]),
         "hauptgrund": csv_writer.lookup(contract.codes("hauptgrund"), helps.hauptgrund[s]),
+        **merkmale_columns(helps, s, ended),
     }
+
+
+ENDE_MERKMALE = ("anschliessender_aufenthalt", "nachfolgende_hilfe")
+AMT_AB = day(date(2025, 1, 1))  # the case system fills `jugendamt` for helps begun from then on
+
+
+def merkmale_columns(helps: Helps, s: np.ndarray, ended: np.ndarray) -> dict[str, object]:
+    """The v2 columns of the rows s; what followed a help only once it has ended. `jugendamt`: one
+    office writes its Kennnummer only for newer helps (empty = the office of meldestelle.yml);
+    several offices in one export always write it."""
+    m = helps.merkmale
+    cols = {name: (np.where(ended, values[s], "") if name in ENDE_MERKMALE else values[s])
+            for name, values in m.spalten.items()}
+    kenn = np.array(m.kennnummern, dtype=object)[m.amt[s]]
+    cols["jugendamt"] = kenn if len(m.kennnummern) > 1 else np.where(helps.beginn[s] >= AMT_AB, kenn, "")
+    return cols

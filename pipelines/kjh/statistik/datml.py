@@ -1,11 +1,27 @@
-"""The records as a DatML/RAW XML document (the statistical offices' raw-data format for eSTATISTIK.core).
+"""The records as a DatML/RAW 2.0 document (XStatistik, the raw-data format eSTATISTIK.core takes).
 
-Modelled on DatML/RAW 2.0: a message header (creation time, sender,
-recipient) and one message with the survey, the reporting period, the
-reporting office and its records, each record as Merkmal=Wert pairs keyed
-by the field names of the record layout (`<mm name="EF4">05</mm>`). The exact
-element names and survey identifiers of the state office are not public
-(../shared/domain.md 3); the survey id comes from the layout (`datml.erhebung`).
+    <DatML-RAW-D xmlns="http://www.destatis.de/schema/datml-raw/2.0/de" version="2.0">
+      <protokoll>…</protokoll>                         creation time and application (kjh)
+      <absender><kennung klasse="MELDID">…</kennung>…</absender>
+      <empfaenger><kennung klasse="STAID">…</kennung>…</empfaenger>
+      <nachricht>
+        <nachrichtenID>…</nachrichtenID>
+        <erhebung><kennung klasse="ERHID">…</kennung></erhebung>
+        <berichtszeitraum><jahr>2025</jahr></berichtszeitraum>
+        <hmm name="…"><wert>…</wert></hmm>            Hilfsmerkmale, once per message
+        <datensegment>
+          <satz><mm name="EF4"><wert>07</wert></mm>…</satz>   one per record, non-empty fields only
+        </datensegment>
+      </nachricht>
+    </DatML-RAW-D>
+
+Element names and order follow the XStatistik 2.0 specification (Absender,
+Empfaenger, Nachricht, Datensegment, Satz, Merkmal). What the delivery
+agreement decides is data: the survey id and the Merkmal names come from the
+layout (`datml`, the fields' `mm`), MELDID and STAID from meldestelle.yml
+(`meldid`, `staid`). Until the office enters them, kjh writes its placeholders
+(the office's Kennnummer, the Land) and `layout.platzhalter` lists them for
+the check report.
 
 Deterministic: the same records, layout, office and creation time give the
 same bytes (creation time = the recorded created_at of the delivery).
@@ -15,32 +31,57 @@ import xml.etree.ElementTree as ET
 
 from kjh.statistik.layout import Layout
 
+ANWENDUNG = "kjh"
+
+
+def _kennung(parent: ET.Element, klasse: str, wert: str) -> None:
+    ET.SubElement(parent, "kennung", {"klasse": klasse}).text = wert
+
+
+def _organisation(parent: ET.Element, name: str) -> None:
+    if name:
+        ident = ET.SubElement(ET.SubElement(parent, "identifikation"), "identitaet")
+        ET.SubElement(ET.SubElement(ident, "organisation"), "name").text = name
+
+
+def _hilfsmerkmal(quelle: str, meldestelle: dict, kennnummer: str) -> str:
+    if quelle == "kennnummer":
+        return kennnummer
+    if quelle.startswith("meldestelle."):
+        return str(meldestelle.get(quelle.split(".", 1)[1], ""))
+    raise ValueError(f"Hilfsmerkmal mit unbekannter quelle {quelle!r}")
+
 
 def datml_bytes(layout: Layout, werte: list[list[tuple[str, str]]], *, meldestelle: dict, kennnummer: str,
                 berichtsjahr: int, lieferung_id: int, created_at: dt.datetime) -> bytes:
-    root = ET.Element("DatML-RAW-D", {"version": "2.0"})
-    kopf = ET.SubElement(root, "nachrichtenkopf")
-    ET.SubElement(kopf, "erstellungszeit").text = created_at.isoformat(timespec="seconds")
-    ET.SubElement(kopf, "nachrichtenID").text = f"kjh-{lieferung_id}-{layout.erhebung}-{berichtsjahr}"
-    ET.SubElement(kopf, "herstellerID").text = "kjh"
-    ET.SubElement(kopf, "satzbeschreibung", {"erhebung": layout.erhebung, "version": layout.version,
-                                              "sha256": layout.sha256})
-    absender = ET.SubElement(kopf, "absender")
-    ET.SubElement(absender, "kennung").text = kennnummer + meldestelle["einrichtungs_nr"]
-    ET.SubElement(absender, "name").text = meldestelle.get("name", "")
-    empfaenger = ET.SubElement(kopf, "empfaenger")
-    ET.SubElement(empfaenger, "name").text = meldestelle.get("empfaenger", "")
+    root = ET.Element("DatML-RAW-D", {"xmlns": layout.datml_namensraum, "version": "2.0"})
+
+    instanz = ET.SubElement(ET.SubElement(root, "protokoll"), "dokumentinstanz")
+    ET.SubElement(instanz, "datum").text = created_at.date().isoformat()
+    ET.SubElement(instanz, "uhrzeit").text = created_at.time().isoformat(timespec="seconds")
+    anwendung = ET.SubElement(instanz, "anwendung")
+    ET.SubElement(anwendung, "anwendungsname").text = ANWENDUNG
+    ET.SubElement(anwendung, "version").text = f"Satzbeschreibung {layout.datei} sha256 {layout.sha256}"
+    ET.SubElement(instanz, "dokumentID").text = f"{ANWENDUNG}-{lieferung_id}-{layout.erhebung}-{berichtsjahr}"
+
+    absender = ET.SubElement(root, "absender")
+    _kennung(absender, "MELDID", str(meldestelle.get("meldid") or kennnummer + meldestelle["einrichtungs_nr"]))
+    _organisation(absender, str(meldestelle.get("name", "")))
+    empfaenger = ET.SubElement(root, "empfaenger")
+    _kennung(empfaenger, "STAID", str(meldestelle.get("staid") or meldestelle["land"]))
+    _organisation(empfaenger, str(meldestelle.get("empfaenger", "")))
 
     nachricht = ET.SubElement(root, "nachricht")
-    ET.SubElement(nachricht, "erhebung").text = layout.datml_erhebung
-    zeitraum = ET.SubElement(nachricht, "berichtszeitraum")
-    ET.SubElement(zeitraum, "jahr").text = str(berichtsjahr)
-    pflichtiger = ET.SubElement(nachricht, "berichtspflichtiger")
-    ET.SubElement(pflichtiger, "kennung").text = kennnummer
-    daten = ET.SubElement(nachricht, "datensaetze", {"anzahl": str(len(werte))})
-    for nr, paare in enumerate(werte, start=1):
-        satz = ET.SubElement(daten, "satz", {"nr": str(nr)})
+    ET.SubElement(nachricht, "nachrichtenID").text = f"{ANWENDUNG}-{lieferung_id}-{layout.erhebung}-{berichtsjahr}"
+    _kennung(ET.SubElement(nachricht, "erhebung"), "ERHID", layout.datml_erhebung)
+    ET.SubElement(ET.SubElement(nachricht, "berichtszeitraum"), "jahr").text = str(berichtsjahr)
+    for name, quelle in layout.datml_hilfsmerkmale:
+        hmm = ET.SubElement(nachricht, "hmm", {"name": name})
+        ET.SubElement(hmm, "wert").text = _hilfsmerkmal(quelle, meldestelle, kennnummer)
+    segment = ET.SubElement(nachricht, "datensegment")
+    for paare in werte:
+        satz = ET.SubElement(segment, "satz")
         for name, value in paare:
-            ET.SubElement(satz, "mm", {"name": name}).text = value
+            ET.SubElement(ET.SubElement(satz, "mm", {"name": name}), "wert").text = value
     ET.indent(root, space="  ")
     return ET.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"

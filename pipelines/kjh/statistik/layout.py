@@ -1,18 +1,26 @@
 """Record layouts (Satzbeschreibungen) as data: load, check, apply.
 
-A layout is a YAML file in sources/statistik/layouts/ (see hze_v1.yml for the
+A layout is a YAML file in sources/statistik/layouts/ (see hze_v2.yml for the
 format). kjh takes every field's value from a record (a dict), maps contract
-codes to the statistics' keys (`schluessel`, `klassen`), checks it against the
-field (type, length, code list, required) and only then writes the
+codes to the statistics' keys (`schluessel_aus`: the keys of a code list in
+sources/contract/codelisten.yml, the one place for them; `schluessel` only for
+values kjh derives itself; `klassen` for numbers), checks it against the field
+(type, length, code list, required, `nur_wenn`) and only then writes the
 fixed-width line. Nothing about a survey's fields is in the code.
+
+The DatML/RAW identifiers (survey id ERHID, Merkmal names) are layout data
+too; what is still kjh's placeholder rather than the delivery agreement's
+value is listed by `platzhalter(layout, meldestelle)` for the check report.
 """
 import hashlib
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import yaml
 
+from kjh.contract import load_contract
 from kjh.paths import REPO_ROOT
 
 STATISTIK_DIR = REPO_ROOT / "sources" / "statistik"
@@ -21,6 +29,10 @@ LAYOUT_DIR = STATISTIK_DIR / "layouts"
 TYPEN = ("ALN", "NUM", "BETRAG")
 ZEILENENDEN = {"crlf": "\r\n", "lf": "\n"}
 MAX_BEISPIELE = 5
+DATML_NAMENSRAUM = "http://www.destatis.de/schema/datml-raw/2.0/de"
+SCHLUESSEL_ATTRIBUT = "statistik_code"   # default attribute of a codelisten.yml entry holding the key
+# meldestelle.yml values that identify the office in DatML/RAW (from the delivery agreement)
+MELDESTELLE_DATML = {"meldid": "Kennung des Absenders (MELDID)", "staid": "Kennung des Empfängers (STAID)"}
 
 
 class LayoutError(ValueError):
@@ -40,6 +52,12 @@ class Feld:
     schluessel: dict | None = None   # contract value -> key of the statistics
     klassen: tuple = ()              # ((von, bis, key), ...) for numeric sources
     codeliste: dict | None = None    # allowed keys -> label
+    nur_wenn: dict | None = None     # record column -> allowed values: otherwise the field stays blank
+    mm: str | None = None            # Merkmal name in DatML/RAW (default: the field name)
+
+    @property
+    def merkmal(self) -> str:
+        return self.mm or self.name
 
     @property
     def ende(self) -> int:
@@ -72,6 +90,10 @@ class Layout:
     nicht_im_vertrag: tuple[dict, ...]
     datei: str        # file name in sources/statistik/layouts
     sha256: str       # of the file's bytes
+    datml_namensraum: str = DATML_NAMENSRAUM
+    datml_hilfsmerkmale: tuple[tuple[str, str], ...] = ()   # (hmm name, quelle) once per message
+    platzhalter_eintraege: tuple[dict, ...] = ()            # {wert, grund}: not yet from the delivery agreement
+    schluessel_sha256: str = ""   # of the keys taken from codelisten.yml (they decide the bytes too)
 
     @cached_property
     def satzlaenge(self) -> int:
@@ -82,7 +104,8 @@ class Layout:
         return [f for f in self.felder if f.quelle is None and f.konstante is None]
 
     def as_record(self) -> dict:
-        return {"erhebung": self.erhebung, "version": self.version, "datei": self.datei, "sha256": self.sha256}
+        return {"erhebung": self.erhebung, "version": self.version, "datei": self.datei, "sha256": self.sha256,
+                "schluessel_sha256": self.schluessel_sha256}
 
 
 def _sha256(data: bytes) -> str:
@@ -100,6 +123,40 @@ def _str_keys(d: dict | None, what: str) -> dict | None:
     return out
 
 
+def schluessel_aus_codelisten(listen, attribut: str = SCHLUESSEL_ATTRIBUT) -> dict[str, str]:
+    """Contract code -> key of the statistics from sources/contract/codelisten.yml (the one place).
+
+    A code whose entry has no key (null or missing) is left out: the field reports it as a value
+    without key. A key "" means the field stays blank. Entries with `namen` (free-text spellings,
+    e.g. the welfare association of a provider) map each spelling too."""
+    codelisten = load_contract().codelisten
+    out: dict[str, str] = {}
+    for liste in [listen] if isinstance(listen, str) else list(listen):
+        if liste not in codelisten:
+            raise LayoutError(f"Codeliste {liste!r} gibt es in sources/contract/codelisten.yml nicht.")
+        for code, entry in codelisten[liste].items():
+            key = entry.get(attribut) if isinstance(entry, dict) else None
+            if key is None:
+                continue
+            for name in [code, *(entry.get("namen") or [])]:
+                out[str(name).strip().lower() if name != code else str(code)] = str(key)
+    return out
+
+
+def _schluessel(f: dict, where: str) -> tuple[dict | None, dict | None]:
+    """(key map, what it was built from) of a field: `schluessel_aus` (codelisten.yml) or `schluessel`."""
+    aus = f.get("schluessel_aus")
+    if aus is not None and f.get("schluessel") is not None:
+        raise LayoutError(f"{where}: entweder schluessel_aus (Codeliste des Vertrags) oder schluessel, nicht beides.")
+    if aus is None:
+        return _str_keys(f.get("schluessel"), where), None
+    if isinstance(aus, dict):
+        listen, attribut = aus["listen"], str(aus.get("attribut", SCHLUESSEL_ATTRIBUT))
+    else:
+        listen, attribut = aus, SCHLUESSEL_ATTRIBUT
+    return schluessel_aus_codelisten(listen, attribut), {"listen": listen, "attribut": attribut}
+
+
 def load_layout(path: Path) -> Layout:
     data = path.read_bytes()
     try:
@@ -108,36 +165,53 @@ def load_layout(path: Path) -> Layout:
         raise LayoutError(f"Satzbeschreibung {path.name} ist kein lesbares YAML: {exc}") from None
     where = f"Satzbeschreibung {path.name}"
     try:
-        felder = []
+        felder, verwendet = [], {}
         for f in spec["felder"]:
             name = str(f["name"])
             typ = str(f["typ"])
             if typ not in TYPEN:
                 raise LayoutError(f"{where}, Feld {name}: Typ {typ!r} unbekannt (erlaubt: {', '.join(TYPEN)}).")
             klassen = tuple((int(k["von"]), int(k["bis"]), str(k["schluessel"])) for k in f.get("klassen") or ())
+            schluessel, aus = _schluessel(f, f"{where}, Feld {name}")
+            if aus is not None:
+                verwendet[name] = schluessel
+            nur_wenn = f.get("nur_wenn")
+            if nur_wenn is not None:
+                nur_wenn = {str(k): frozenset(str(x) for x in (v if isinstance(v, list) else [v]))
+                            for k, v in nur_wenn.items()}
             felder.append(Feld(
                 name=name, pos=int(f["pos"]), laenge=int(f["laenge"]), typ=typ, pflicht=bool(f.get("pflicht", False)),
                 bezeichnung=str(f.get("bezeichnung", name)), quelle=f.get("quelle"),
                 konstante=None if f.get("konstante") is None else str(f["konstante"]),
-                schluessel=_str_keys(f.get("schluessel"), f"{where}, Feld {name}"), klassen=klassen,
+                schluessel=schluessel, klassen=klassen,
                 codeliste=_str_keys(f.get("codeliste"), f"{where}, Feld {name}"),
+                nur_wenn=nur_wenn, mm=None if f.get("mm") is None else str(f["mm"]),
             ))
+        datml = spec["datml"]
         layout = Layout(
             erhebung=str(spec["erhebung"]), version=str(spec["version"]),
-            gueltig_ab_berichtsjahr=int(spec.get("gueltig_ab_berichtsjahr", 0)),
+            gueltig_ab_berichtsjahr=int(spec["gueltig_ab_berichtsjahr"]),
             titel=str(spec.get("titel", spec["erhebung"])), einheit=str(spec.get("einheit", "")),
             dateiname=str(spec["datei"]["name"]), kodierung=str(spec["datei"].get("kodierung", "iso-8859-1")),
             zeilenende=ZEILENENDEN[str(spec["datei"].get("zeilenende", "crlf")).lower()],
-            datml_name=str(spec["datml"]["name"]), datml_erhebung=str(spec["datml"].get("erhebung", spec["erhebung"])),
+            datml_name=str(datml["name"]), datml_erhebung=str(datml.get("erhebung", spec["erhebung"])),
             felder=tuple(sorted(felder, key=lambda x: x.pos)),
             nicht_im_vertrag=tuple(dict(m) for m in spec.get("nicht_im_vertrag") or ()),
             datei=path.name, sha256=_sha256(data),
+            datml_namensraum=str(datml.get("namensraum", DATML_NAMENSRAUM)),
+            datml_hilfsmerkmale=tuple((str(k), str(v)) for k, v in (datml.get("hilfsmerkmale") or {}).items()),
+            platzhalter_eintraege=tuple(dict(p) for p in spec.get("platzhalter") or ()),
+            schluessel_sha256=_sha256(json.dumps(verwendet, sort_keys=True, ensure_ascii=False).encode("utf-8")),
         )
     except LayoutError:
         raise
     except (KeyError, TypeError, ValueError) as exc:
         raise LayoutError(f"{where} ist unvollständig oder fehlerhaft: {exc!r}") from None
     _check_positions(layout, where)
+    laenge = spec["datei"].get("satzlaenge")
+    if laenge is not None and int(laenge) != layout.satzlaenge + len(layout.zeilenende):
+        raise LayoutError(f"{where}: Satzlänge {laenge} angegeben, die Felder ergeben {layout.satzlaenge} Zeichen "
+                          f"und {len(layout.zeilenende)} für das Zeilenende.")
     return layout
 
 
@@ -193,7 +267,30 @@ def layout_recorded(recorded: dict, folder: Path | None = None) -> Layout:
             f"{recorded['sha256'][:12]}…, heute {layout.sha256[:12]}…): die Lieferung lässt sich damit nicht "
             "byte-gleich wiederholen. Die damalige Fassung aus der Versionsverwaltung als eigene Datei ablegen "
             "(neue Versionen immer als neue Datei).")
+    damals = recorded.get("schluessel_sha256")
+    if damals and layout.schluessel_sha256 != damals:
+        raise LayoutError(
+            f"Die Schlüssel, die {recorded['datei']} aus sources/contract/codelisten.yml nimmt, wurden seit der "
+            f"Lieferung geändert (sha256 damals {damals[:12]}…, heute {layout.schluessel_sha256[:12]}…): die "
+            "Lieferung lässt sich damit nicht byte-gleich wiederholen. Die damalige codelisten.yml aus der "
+            "Versionsverwaltung wiederherstellen.")
     return layout
+
+
+def platzhalter(layout: Layout, meldestelle: dict) -> list[str]:
+    """The values a delivery with this layout and office still takes from kjh's placeholders rather than
+    from the delivery agreement with the Landesamt (one line each, for the check report)."""
+    out = [f"{layout.erhebung}: {p['wert']} – {p.get('grund', 'Platzhalter von kjh')}"
+           for p in layout.platzhalter_eintraege]
+    for key, was in MELDESTELLE_DATML.items():
+        if _leer(meldestelle.get(key)):
+            out.append(f"{layout.erhebung}: {was} fehlt in meldestelle.yml (`{key}`) – aus der Lieferabsprache "
+                       "eintragen; bis dahin steht dort die Kennnummer.")
+    nr = str(meldestelle.get("einrichtungs_nr") or "")
+    if not nr.strip("0"):
+        out.append(f"{layout.erhebung}: Einrichtungs-Nr. „{nr}“ in meldestelle.yml ist ein Platzhalter – die vom "
+                   "Statistischen Landesamt zugeteilte Nummer eintragen.")
+    return out
 
 
 def _version_key(v: str):
@@ -250,6 +347,8 @@ def _leer(v) -> bool:
 
 def wert(feld: Feld, satz: dict, kontext: dict) -> tuple[str | None, str | None]:
     """(value as the statistics key / number text, fault reason or None). None value = empty field."""
+    if feld.nur_wenn is not None and not all(str(satz.get(k)) in werte for k, werte in feld.nur_wenn.items()):
+        return None, None  # the rule says blank (e.g. end fields of a running help)
     v = _quelle(feld, satz, kontext)
     if _leer(v):
         return None, ("Pflichtfeld leer" if feld.pflicht else None)
@@ -267,6 +366,8 @@ def wert(feld: Feld, satz: dict, kontext: dict) -> tuple[str | None, str | None]
         key = feld.schluessel.get(text, feld.schluessel.get(text.lower()))
         if key is None:
             return None, "Wert hat keinen Schlüssel in der Satzbeschreibung"
+        if key == "":
+            return None, ("Pflichtfeld leer" if feld.pflicht else None)  # the statistics' blank ("unbekannt")
         return key, None
     if feld.typ in ("NUM", "BETRAG"):
         try:
@@ -350,7 +451,7 @@ def pruefe_und_formatiere(layout: Layout, saetze: list[dict], kontext: dict) -> 
                 eigene.append((feld.name, grund, None if _leer(v) else str(v)))
             teile.append(fixed)
             if text is not None:
-                paare.append((feld.name, {"ALN": fixed.rstrip(), "NUM": fixed}.get(feld.typ, text)))
+                paare.append((feld.merkmal, {"ALN": fixed.rstrip(), "NUM": fixed}.get(feld.typ, text)))
         line = "".join(teile)
         assert len(line) == layout.satzlaenge, (layout.erhebung, len(line))
         zeilen.append(line)

@@ -102,6 +102,28 @@ create table if not exists raw.zahlungen (
     zeile         bigint not null
 );
 
+-- Contract v2 (docs/source-exports.md): optional columns of the state statistics, added
+-- with `alter table` so that warehouses made before v2 gain them too (NULL = not in the export).
+alter table raw.hilfen add column if not exists grund_2 varchar;
+alter table raw.hilfen add column if not exists grund_3 varchar;
+alter table raw.hilfen add column if not exists aufenthalt_vor_hilfe varchar;
+alter table raw.hilfen add column if not exists situation_herkunftsfamilie varchar;
+alter table raw.hilfen add column if not exists transferleistungen varchar;
+alter table raw.hilfen add column if not exists anregende_institution varchar;
+alter table raw.hilfen add column if not exists sorgerechtsentzug_1666 varchar;
+alter table raw.hilfen add column if not exists geschlossene_unterbringung_1631b varchar;
+alter table raw.hilfen add column if not exists anschliessender_aufenthalt varchar;
+alter table raw.hilfen add column if not exists nachfolgende_hilfe varchar;
+alter table raw.hilfen add column if not exists uebernahme_anderes_jugendamt varchar;
+alter table raw.hilfen add column if not exists gefaehrdungseinschaetzung_8a varchar;
+alter table raw.hilfen add column if not exists im_anschluss_an_42 varchar;
+alter table raw.hilfen add column if not exists schulbesuch_ausbildung varchar;
+alter table raw.hilfen add column if not exists anlass_42 varchar;
+alter table raw.hilfen add column if not exists hinweisgeber_42 varchar;
+alter table raw.hilfen add column if not exists unterbringungsform_42 varchar;
+alter table raw.hilfen add column if not exists jugendamt varchar;
+alter table raw.zahlungen add column if not exists jugendamt varchar;
+
 create table if not exists raw.sozialraeume (
     ags          varchar not null,
     gemeinde     varchar not null,

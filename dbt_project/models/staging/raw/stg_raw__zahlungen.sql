@@ -14,6 +14,7 @@ renamed as (
         buchung_id,
         nullif(trim(hilfe_id), '') as hilfe_id,
         nullif(trim(traeger_id), '') as traeger_id,
+        nullif(trim(jugendamt), '') as jugendamt,  -- contract v2; NULL = the office of meldestelle.yml
 
         -- codes
         trim(produktkonto) as produktkonto,

@@ -21,11 +21,15 @@ HOECHSTES_ALTER_BEI_BEGINN = 26
 # after that only as continuation.
 REGULAERES_HOECHSTALTER_BEGINN = 20
 
+# contract v2: the optional Merkmal columns of the state statistics, checked like the others
+V2_SPALTEN = ", ".join(f"h.{col.name}" for col in c.kind("hilfen").columns
+                       if col.optional_column and col.name != "ort_der_durchfuehrung")
+
 AKTUELL_SQL = f"""
     with {c.ZUORDNUNG_CTE}
     select h.hilfe_id, h.geschlecht, h.auslaendische_herkunft, h.deutsch_in_familie, h.wohnort_ags, h.hilfeart,
            h.ort_der_durchfuehrung, h.beginn, h.ende, h.beendigungsgrund, h.traeger_id, h.hauptgrund,
-           h.alter_bei_beginn, h.stand_ab as exportdatum, l.datei, h.zeile,
+           h.alter_bei_beginn, {V2_SPALTEN}, h.stand_ab as exportdatum, l.datei, h.zeile,
            (select any_value(z.sozialraum) from zuordnung z
              where z.ags = h.wohnort_ags and coalesce(h.ende, h.stand_ab) >= z.gueltig_ab
                and coalesce(h.ende, h.stand_ab) < z.gueltig_bis) as {SOZIALRAUM}

@@ -63,7 +63,7 @@ def _gruppiert(spalten: str, where: str = "true", extra: str = "") -> str:
         order by all"""
 
 
-MERKMALE_SQL = _gruppiert("kostenart, produktkonto, traeger_id")
+MERKMALE_SQL = _gruppiert("kostenart, produktkonto, traeger_id, jugendamt")  # jugendamt: contract v2
 BETRAEGE_SQL = _gruppiert("kostenart, hilfe_id is not null as fallbezogen, betrag")
 BUCHUNGSDATEN_SQL = _gruppiert("buchungsdatum, stand as exportdatum")
 ZEITRAEUME_SQL = _gruppiert(

@@ -4,6 +4,10 @@
 -- one family help. The rules are the warehouse's (is_running_on,
 -- is_in_period, int_hilfen_episoden: latest version, § 41 flag), on the
 -- state of the recorded inputs. No pseudonym leaves this query.
+-- The Merkmale of contract v2 come out under their contract column names
+-- (grund_2, …, jugendamt) for the layout's `quelle`; those only an ended help
+-- has (anschliessender_aufenthalt, nachfolgende_hilfe) are those of the help
+-- that ended last, like the reason for ending.
 with
 
 episoden as (
@@ -52,6 +56,21 @@ hilfen as (
         versionen.geburtsmonat,
         versionen.auslaendische_herkunft,
         versionen.deutsch_in_familie,
+        versionen.grund_2,
+        versionen.grund_3,
+        versionen.aufenthalt_vor_hilfe,
+        versionen.situation_herkunftsfamilie,
+        versionen.transferleistungen,
+        versionen.anregende_institution,
+        versionen.sorgerechtsentzug_1666,
+        versionen.geschlossene_unterbringung_1631b,
+        versionen.anschliessender_aufenthalt,
+        versionen.nachfolgende_hilfe,
+        versionen.uebernahme_anderes_jugendamt,
+        versionen.gefaehrdungseinschaetzung_8a,
+        versionen.im_anschluss_an_42,
+        versionen.schulbesuch_ausbildung,
+        versionen.jugendamt,
         case
             when episoden.hilfeart = '{{ spfh }}'
                 then 'F|' || episoden.fall_pseudonym || '|' || cast(episoden.beginn as varchar)
@@ -90,7 +109,9 @@ letzte as (
     -- reason for ending of a unit: that of the help that ended last (smallest hilfe_id on a tie)
     select
         einheit,
-        beendigungsgrund as beendigungsgrund_letzte
+        beendigungsgrund as beendigungsgrund_letzte,
+        anschliessender_aufenthalt as anschliessender_aufenthalt_letzte,
+        nachfolgende_hilfe as nachfolgende_hilfe_letzte
 
     from hilfen
     qualify row_number() over (partition by einheit order by ende desc nulls first, hilfe_id) = 1
@@ -112,9 +133,24 @@ saetze as (
         hilfen.geburtsmonat,
         hilfen.auslaendische_herkunft,
         hilfen.deutsch_in_familie,
-        case when hilfen.traeger_id is null then 'jugendamt' else traeger.traegerart end as traegerart,
+        hilfen.grund_2,
+        hilfen.grund_3,
+        hilfen.aufenthalt_vor_hilfe,
+        hilfen.situation_herkunftsfamilie,
+        hilfen.transferleistungen,
+        hilfen.anregende_institution,
+        hilfen.sorgerechtsentzug_1666,
+        hilfen.geschlossene_unterbringung_1631b,
+        hilfen.uebernahme_anderes_jugendamt,
+        hilfen.gefaehrdungseinschaetzung_8a,
+        hilfen.im_anschluss_an_42,
+        hilfen.schulbesuch_ausbildung,
+        hilfen.jugendamt,
+        letzte.anschliessender_aufenthalt_letzte,
+        letzte.nachfolgende_hilfe_letzte,
+        case when hilfen.traeger_id is null then 'oeffentlich' else traeger.traegerart end as traegerart,
         case
-            when traeger.traegerart = 'frei_gemeinnuetzig' then coalesce(lower(trim(traeger.verband)), 'ohne')
+            when traeger.traegerart = 'frei_gemeinnuetzig' then coalesce(lower(nullif(trim(traeger.verband), '')), 'ohne')
         end as verband,
         hilfen.beginn,
         einheiten.ende,
@@ -151,6 +187,21 @@ final as (
         geburtsjahr,
         auslaendische_herkunft,
         deutsch_in_familie,
+        -- Träger (HZE pos. 32-33): the association of a free provider, else the kind of provider
+        coalesce(verband, traegerart) as traeger,
+        grund_2,
+        grund_3,
+        aufenthalt_vor_hilfe,
+        situation_herkunftsfamilie,
+        transferleistungen,
+        anregende_institution,
+        sorgerechtsentzug_1666,
+        geschlossene_unterbringung_1631b,
+        uebernahme_anderes_jugendamt,
+        gefaehrdungseinschaetzung_8a,
+        im_anschluss_an_42,
+        schulbesuch_ausbildung,
+        jugendamt,
         beginn,
         month(beginn) as beginn_monat,
         year(beginn) as beginn_jahr,
@@ -158,7 +209,9 @@ final as (
         case when laufend then null else month(ende) end as ende_monat,
         case when laufend then null else year(ende) end as ende_jahr,
         case when laufend then null else beendigungsgrund_quelle end as beendigungsgrund,
-        case when laufend then 'ja' else 'nein' end as fortdauer,
+        case when laufend then null else anschliessender_aufenthalt_letzte end as anschliessender_aufenthalt,
+        case when laufend then null else nachfolgende_hilfe_letzte end as nachfolgende_hilfe,
+        case when laufend then 'j' else 'n' end as fortdauer,
         laufend,
         beendet,
         hilfen_gezaehlt,

@@ -1,5 +1,6 @@
 -- § 42 (VSM): one record per Inobhutnahme ended in the reporting year
--- (is_in_period on ende), on the state of the recorded inputs.
+-- (is_in_period on ende), on the state of the recorded inputs. The § 42
+-- Merkmale of contract v2 come out under their contract column names.
 with
 
 episoden as (
@@ -36,7 +37,13 @@ final as (
         episoden.alter_bei_beginn,
         versionen.auslaendische_herkunft,
         versionen.deutsch_in_familie,
-        case when episoden.traeger_id is null then 'jugendamt' else traeger.traegerart end as traegerart,
+        case when episoden.traeger_id is null then 'oeffentlich' else traeger.traegerart end as traegerart,
+        versionen.anlass_42,
+        versionen.hinweisgeber_42,
+        versionen.unterbringungsform_42,
+        versionen.aufenthalt_vor_hilfe,
+        versionen.gefaehrdungseinschaetzung_8a,
+        versionen.jugendamt,
         count(*) over (partition by episoden.person_pseudonym, episoden.beginn) > 1 as doppelt
 
     from episoden
