@@ -33,10 +33,11 @@ TRAEGER = [
 ]
 
 
-def hilfe(hilfe_id, hilfeart, ags, beginn, ende=None, *, alter=10, grund=None, traeger=None, person=None):
+def hilfe(hilfe_id, hilfeart, ags, beginn, ende=None, *, alter=10, grund=None, traeger=None, person=None,
+          gruende=(None, None)):
     return dict(hilfe_id=hilfe_id, hilfeart=hilfeart, wohnort_ags=ags, beginn=beginn, ende=ende,
                 alter_bei_beginn=alter, beendigungsgrund=grund, traeger_id=traeger,
-                person_pseudonym=person or f"p_{hilfe_id}")
+                person_pseudonym=person or f"p_{hilfe_id}", grund_2=gruende[0], grund_3=gruende[1])
 
 
 CLEAN_HILFEN = [
@@ -48,6 +49,7 @@ CLEAN_HILFEN = [
     hilfe("EB9", "28", OST, "2017-01-01", alter=3),           # counselling for 9 years: fine
     hilfe("M19", "19", OST, "2025-01-01", alter=-1),          # § 19 may begin before birth
     hilfe("V41", "30", OST, "2025-01-01", alter=19),          # § 41 at 19
+    hilfe("G3", "30", OST, "2025-01-01", gruende=("schulische_berufliche_probleme", "unversorgtheit")),
     # one person, same type, handover on the same day: no overlap
     hilfe("S1", "30", OST, "2023-01-01", "2023-12-31", grund="planmaessig", person="ps"),
     hilfe("S2", "30", OST, "2023-12-31", person="ps"),
@@ -62,6 +64,7 @@ FAULTY_HILFEN = [
     hilfe("FU2", "30", OST, "2025-01-01", person="pu"),
     hilfe("FGEB", "33", OST, "2025-01-01", alter=-1),                                 # Vollzeitpflege before birth
     hilfe("FEB", "28", OST, "2014-01-01", alter=3),                                   # EB for 12 years
+    hilfe("FGR", "30", OST, "2025-01-01", gruende=("gefaehrdung_kindeswohl", None)),  # 2nd reason = Hauptgrund
     # 20 new SPFH in Nord from February 2025: 30 -> 50 cases (+67 %)
     *[hilfe(f"N{i:02d}", "31", NORD, "2025-02-01", traeger="T1") for i in range(31, 51)],
 ]
@@ -97,7 +100,7 @@ _HILFE_DEFAULTS = dict(fall_pseudonym="f", geburtsjahr=2010, geburtsmonat=1, ges
 _HILFE_SPALTEN = ("hilfe_id", "fall_pseudonym", "person_pseudonym", "geburtsjahr", "geburtsmonat",
                   "alter_bei_beginn", "geschlecht", "auslaendische_herkunft", "deutsch_in_familie", "wohnort_ags",
                   "hilfeart", "ort_der_durchfuehrung", "beginn", "ende", "beendigungsgrund", "traeger_id",
-                  "hauptgrund")
+                  "hauptgrund", "grund_2", "grund_3")
 
 
 def build(path, hilfen, zahlungen, work):
@@ -159,6 +162,7 @@ ERWARTET = {
     "plausi.ende_vor_beginn": (ERROR, 1, ["FEVB"], ["enden vor ihrem Beginn"]),
     "plausi.ende_nach_exportdatum": (WARN, 1, ["FEXP"], ["geplantes Ende nach dem Exportdatum"]),
     "plausi.beendigungsgrund_fehlt": (ERROR, 1, ["FBG"], ["keinen Beendigungsgrund"]),
+    "plausi.gruende_verschieden": (ERROR, 1, ["FGR"], ["zweimal"]),
     "plausi.ueberschneidung_gleiche_hilfeart": (WARN, 1, ["FU1", "FU2"], ["überschneiden sich"]),
     "plausi.beginn_vor_geburt": (ERROR, 1, ["FGEB"], ["vor der Geburt"]),
     "plausi.eb_dauer_ueber_10_jahre": (WARN, 1, ["FEB"], ["länger als 10 Jahre"]),
@@ -211,7 +215,7 @@ def test_hard_and_soft_classes_for_the_statistics():
     klassen = {p.name: p.statistik for p in plausibilitaet.PRUEFUNGEN}
     assert klassen == {
         "plausi.p41_nur_volljaehrige": "hart", "plausi.p42_nur_minderjaehrige": "hart",
-        "plausi.ende_vor_beginn": "hart", "plausi.beendigungsgrund_fehlt": "hart",
+        "plausi.ende_vor_beginn": "hart", "plausi.beendigungsgrund_fehlt": "hart", "plausi.gruende_verschieden": "hart",
         "plausi.beginn_vor_geburt": "hart",
         "plausi.ende_nach_exportdatum": "weich", "plausi.ueberschneidung_gleiche_hilfeart": "weich",
         "plausi.eb_dauer_ueber_10_jahre": "weich",
@@ -238,7 +242,7 @@ def test_results_written_with_sections(fehlerhaft):
     got = fehlerhaft.execute("""
         select split_part(pruefung, '.', 1), schweregrad, count(*), count_if(not bestanden)
         from audit.pruefergebnisse where lauf_id = 'lauf-1' group by all order by all""").fetchall()
-    assert got == [("finanz", WARN, 4, 4), ("plausi", ERROR, 5, 5), ("plausi", WARN, 6, 6)]
+    assert got == [("finanz", WARN, 4, 4), ("plausi", ERROR, 6, 6), ("plausi", WARN, 6, 6)]
 
 
 def test_checks_attached_to_dbt_models():
@@ -307,7 +311,7 @@ def test_dagster_checks_run_and_write_results(fehlerhaft, monkeypatch, tmp_path)
     assert not any(e.passed for e in evaluations.values())
     hilfen = evaluations[("intermediate/int_hilfen_episoden", "plausibilitaet_error")]
     assert hilfen.severity == dg.AssetCheckSeverity.ERROR
-    assert hilfen.metadata["nicht_bestanden"].value == 5
+    assert hilfen.metadata["nicht_bestanden"].value == 6
     finanz = evaluations[("intermediate/int_zahlungen", "finanzkontrollen_warn")]
     assert finanz.severity == dg.AssetCheckSeverity.WARN
     assert finanz.metadata["fehlerhafte_zeilen"].value == 5
@@ -319,7 +323,7 @@ def test_dagster_checks_run_and_write_results(fehlerhaft, monkeypatch, tmp_path)
     finally:
         con.close()
     assert rows == [
-        ("intermediate/int_hilfen_episoden", "plausibilitaet_error", ERROR, 5),
+        ("intermediate/int_hilfen_episoden", "plausibilitaet_error", ERROR, 6),
         ("intermediate/int_hilfen_episoden", "plausibilitaet_warn", WARN, 3),
         ("intermediate/int_zahlungen", "finanzkontrollen_warn", WARN, 4),
         ("marts/ausgaben_jahr", "plausibilitaet_warn", WARN, 1),

@@ -168,3 +168,55 @@ def test_a_hard_error_blocks_only_its_own_reporting_year(county, tmp_path):
     assert "H-23" not in r.arbeitsliste.read_text(encoding="utf-8-sig")
     assert len(lines(r.ordner / f"VSM_{KENN}_2025.txt")) == 1  # H-5 only; H-24 left out of the draft
 
+
+
+def test_several_offices_get_one_delivery_each(tmp_path):
+    """Helps and bookings of two offices in one warehouse (column `jugendamt`; empty = meldestelle.yml's office):
+    one draft per office, running numbers from 1 in each, files named by the Kennnummer; the reconciliation with
+    the marts (which know no office) holds over both; each releases and reproduces on its own."""
+    from tests.exports import TRAEGER_HEADER, ZAHLUNGEN_HEADER
+    from tests.test_statistik_lieferung import BUCHUNGEN_2025, TRAEGER_2025
+    from tests.exports import write_sozialraeume
+
+    stormarn = "01062000"
+    zweites = {"H-3", "H-4", "H-5"}  # 34 (§ 41), 30 by the office itself, 42 ended
+    hilfen = [{**h, "jugendamt": stormarn if h["hilfe_id"] in zweites else ""} for h in HILFEN_2025]
+    buchungen = [{**b, "jugendamt": stormarn if b["hilfe_id"] in zweites else ""} for b in BUCHUNGEN_2025]
+    folder = tmp_path / "exporte"
+    write_sozialraeume(folder)
+    write(folder / "traeger_20251231.csv", TRAEGER_HEADER, TRAEGER_2025)
+    write(folder / "hilfen_20251231.csv", HILFEN_HEADER + ["jugendamt"], hilfen)
+    write(folder / "zahlungen_20260115.csv", ZAHLUNGEN_HEADER + ["jugendamt"], buchungen)
+    wh = tmp_path / "warehouse.duckdb"
+    build_warehouse(folder, wh, tmp_path)
+
+    from kjh.statistik.lieferung import erstellen_alle
+
+    out = tmp_path / "statistik"
+    with writer(wh) as con:
+        drafts = erstellen_alle(con, out, 2025)
+    assert [d.kennnummer for d in drafts] == [KENN, stormarn]
+    assert all(d.status == "entwurf" and not d.zurueckgehalten_wegen for d in drafts), [d.meldung for d in drafts]
+    segeberg, zweit = (lines(d.ordner / f"HZE_{d.kennnummer}_2025.txt") for d in drafts)
+    assert (len(segeberg), len(zweit)) == (2, 2)  # SPFH family + 35a | 34 + 30
+    # running numbers from 1 per office and survey (positions 16-20), the office's AGS parts in 2-9
+    assert [z[15:20] for z in segeberg] == ["00001", "00002"] == [z[15:20] for z in zweit]
+    assert {z[1:9] for z in zweit} == {stormarn}
+    assert len(lines(out / "2025" / "entwurf" / f"VSM_{stormarn}_2025.txt")) == 1
+    assert not (out / "2025" / "entwurf" / f"VSM_{KENN}_2025.txt").read_bytes()
+    checks = {d.kennnummer: {p["name"]: p["bestanden"] for p in d.pruefungen} for d in drafts}
+    assert checks[KENN]["abgleich_fallzahlen"] and checks[stormarn]["abgleich_fallzahlen"]
+    assert checks[KENN]["abgleich_ausgaben"] and checks[stormarn]["abgleich_ausgaben"]
+    # Teil IV per office: the Heim's bookings are Stormarn's
+    t4 = {d.kennnummer: sum(int(z[29:43]) for z in lines(d.ordner / f"TEIL4_{d.kennnummer}_2025.txt")) for d in drafts}
+    assert t4[stormarn] == 450050 + 70000  # § 34 and § 42 expenditure in cent; H-4 only a refund
+    # the check report of each office names its own Kennnummer
+    assert f"Kennnummer {stormarn}" in (drafts[1].ordner / f"PRUEFBERICHT_{stormarn}_2025.md").read_text("utf-8")
+
+    with writer(wh) as con:
+        final = freigeben(con, drafts[1].statistik_lieferung_id, out)
+    assert final.status == "freigegeben"
+    assert (out / "2025" / f"HZE_{stormarn}_2025.txt").exists() and not (out / "2025" / f"HZE_{KENN}_2025.txt").exists()
+    with connect(wh, read_only=True) as con:
+        again = reproduzieren(con, final.statistik_lieferung_id, tmp_path / "wiederholt")
+    assert again.abweichend == [], again.meldung

@@ -63,6 +63,10 @@ final as (
         letzte_version.alter_bei_beginn,
         letzte_version.geschlecht,
         letzte_version.hauptgrund,
+        letzte_version.grund_2,
+        letzte_version.grund_3,
+        -- the office responsible (several offices in one warehouse); NULL = that of meldestelle.yml
+        letzte_version.jugendamt,
         case
             when not {{ is_planned_end('letzte_version.ende', 'letzte_version.exportiert_am') }}
                 then letzte_version.beendigungsgrund

@@ -180,6 +180,18 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
         klasse=WEICH, feld="geplantes_ende",
         hinweis="Geplantes Ende: die Hilfe wird als andauernd gemeldet. Bestätigen, wenn das Ende nur geplant ist.",
     ),
+    _hilfen_pruefung(
+        "plausi.gruende_verschieden",
+        "Höchstens drei Gründe der Hilfegewährung, alle verschieden; ein dritter Grund nur mit einem zweiten.",
+        "(grund_2 = hauptgrund) or (grund_3 = hauptgrund) or (grund_3 = grund_2) "
+        "or (grund_3 is not null and grund_2 is null)",
+        "{n} von {geprueft} Hilfen nennen einen Grund der Hilfegewährung zweimal oder einen dritten Grund ohne "
+        "zweiten. Das Statistische Landesamt weist diese Sätze zurück. Die Gründe im Fachverfahren korrigieren. "
+        "Beispiele: {beispiele}",
+        spalten="hilfe_id, hilfeart, hauptgrund, grund_2, grund_3",
+        feld="grund_2", hinweis="Gründe müssen verschieden sein, ein dritter nur mit einem zweiten: im Fachverfahren "
+                                "korrigieren.",
+    ),
     SqlPruefung(
         name="plausi.beendigungsgrund_fehlt", schweregrad=ERROR, asset=HILFEN, einheit="Hilfen",
         beschreibung="Eine in einem Berichtsjahr beendete Hilfe hat einen Beendigungsgrund.",

@@ -41,6 +41,9 @@ def lade_meldestelle(path=None) -> dict:
         out[key] = str(value)
     out["name"] = str(spec.get("name", ""))
     out["empfaenger"] = str(spec.get("empfaenger", ""))
+    # DatML/RAW identifiers from the delivery agreement (empty: still kjh's placeholders)
+    out["meldid"] = str(spec.get("meldid") or "")
+    out["staid"] = str(spec.get("staid") or "")
     return out
 
 
@@ -61,7 +64,8 @@ def meldestelle_fuer(amt: str, haupt: dict, path=None) -> dict:
     eintrag = weitere.get(amt) or weitere.get(int(amt) if amt.isdigit() else amt) or {}
     return {"land": amt[0:2], "regierungsbezirk": amt[2:3], "kreis": amt[3:5], "gemeinde": amt[5:8],
             "einrichtungs_nr": str(eintrag.get("einrichtungs_nr", "000000")),
-            "name": str(eintrag.get("name", f"Jugendamt {amt}")), "empfaenger": haupt.get("empfaenger", "")}
+            "name": str(eintrag.get("name", f"Jugendamt {amt}")), "empfaenger": haupt.get("empfaenger", ""),
+            "meldid": str(eintrag.get("meldid", "")), "staid": haupt.get("staid", "")}
 
 
 def kennnummer(meldestelle: dict) -> str:

@@ -142,7 +142,8 @@ def _fuer_amt(s: Saetze, eingaben: Eingaben) -> Saetze:
                   teil4=mine(s.teil4, False), teil4_hilfen=mine(s.teil4_hilfen, False))
 
 
-def _saetze(con, eingaben: Eingaben) -> Saetze:
+def saetze_der_lieferung(con, eingaben: Eingaben) -> Saetze:
+    """The records of a recorded delivery: the raw history as of its inputs, its office's records."""
     return _fuer_amt(Datenstand(con, eingaben).saetze(), eingaben)
 
 
@@ -482,7 +483,7 @@ def freigeben(con, entwurf_id: int, out: Path, *, jetzt: dt.datetime | None = No
     wer = (wer or bestaetigungen.wer_default()).strip() or "unbekannt"
     pruefung_json = {**e.pruefung, "entwurf_id": entwurf_id, "ausgeschlossen": {},
                      "freigegeben": {"wer": wer, "am": created_at.isoformat()}}
-    formatiert = _formatieren(eingaben, layouts, _saetze(con, eingaben))
+    formatiert = _formatieren(eingaben, layouts, saetze_der_lieferung(con, eingaben))
     counts = {x: len(_frame(formatiert, x)) for x in ERHEBUNGEN}
     meldung = (f"Freigegeben von {wer} aus Entwurf Nr. {entwurf_id}: {_n(counts['HZE'])} HZE-Sätze, "
                f"{_n(counts['VSM'])} § 42-Sätze, {_n(counts['TEIL4'])} Teil-IV-Positionen.")
@@ -516,7 +517,7 @@ def reproduzieren(con, statistik_lieferung_id: int, out: Path) -> Ergebnis:
         raise KannNichtErstellen(f"Lieferung Nr. {statistik_lieferung_id} nicht wiederholbar: {exc}") from None
     ordner = _ordner(out, e.berichtsjahr, e.status)
     if e.status in (ENTWURF, FREIGEGEBEN):
-        formatiert = _formatieren(eingaben, layouts, _saetze(con, eingaben))
+        formatiert = _formatieren(eingaben, layouts, saetze_der_lieferung(con, eingaben))
         dateien = _dateien(eingaben, layouts, formatiert, lieferung_id=e.statistik_lieferung_id,
                            created_at=e.created_at, status=e.status, meldung=e.meldung, pruefung_json=e.pruefung)
     else:

@@ -8,7 +8,7 @@ contract does not carry (reported as missing, never invented).
 import datetime as dt
 
 from kjh.statistik.eingaben import Eingaben
-from kjh.statistik.layout import Layout, fehler_text
+from kjh.statistik.layout import Layout, fehler_text, platzhalter
 from kjh.statistik.pruefung import DEFINITION, PRUEFUNGEN, _eur
 
 STATUS_TEXT = {"entwurf": "Entwurf", "freigegeben": "freigegeben", "zurueckgehalten": "zurückgehalten"}
@@ -132,6 +132,10 @@ def render(*, lieferung_id: int, created_at: dt.datetime, status: str, meldung: 
     else:
         out.append("Keine Lieferdateien: der Lauf hat keine Sätze gebildet.")
 
+    offen = [z for lay in layouts.values() for z in platzhalter(lay, m)]
+    out += ["", "## Platzhalter", ""]
+    out += ([f"- {_cell(z)}" for z in offen] if offen else
+            ["Keine: alle Kennungen stammen aus der Lieferabsprache (meldestelle.yml, Satzbeschreibungen)."])
     out += ["", "## Merkmale, die der Vertrag nicht trägt", "",
             "Diese Merkmale des § 99 SGB VIII stehen nicht in den Exporten. kjh meldet sie als fehlend und erfindet "
             "keinen Wert; vor der Meldung mit dem Statistikamt klären oder im Fachverfahren ergänzen.", ""]

@@ -32,7 +32,7 @@ from kjh.statistik import audit
 from kjh.statistik.eingaben import Eingaben
 from kjh.statistik.layout import LayoutError, layout_for, layout_recorded
 from kjh.statistik.pruefung import QUALITAET_ASSETS
-from kjh.statistik.saetze import Datenstand
+from kjh.statistik.lieferung import saetze_der_lieferung
 
 SEITE = "statistik.html"
 ALLE = "Summe"
@@ -174,7 +174,7 @@ def statistik_tabellen(con, *, berichtsjahr: int | None = None, statistik_liefer
         hze_layout = layout_for("HZE", jahr)
     art_label = {k: f"{k} {v}" for k, v in (next(f for f in hze_layout.felder if f.name == "EF4").codeliste or {}).items()}
     geschlechter = _geschlechter()
-    s = Datenstand(con, eingaben).saetze()
+    s = saetze_der_lieferung(con, eingaben)  # the office's records when the warehouse holds several
 
     # ---- HZE
     hze = s.hze

@@ -2,6 +2,8 @@
 -- by Teilplan and position (the booking's help's hilfeart and § 41 flag), with
 -- the warehouse's sign rules (ausgabe_eur, einnahme_eur) and Teilplan rule;
 -- a booking's help is its latest version (int_hilfen_episoden), as in int_zahlungen.
+-- The office of a booking (several offices in one warehouse): its own
+-- `jugendamt`, else its help's; NULL = the office of meldestelle.yml.
 with
 
 zahlungen as (
@@ -27,6 +29,7 @@ gebucht as (
             else hilfen.hilfeart
         end as position,
         case when coalesce(hilfen.ist_paragraph_41, false) then 'ja' else 'nein' end as paragraph_41,
+        coalesce(zahlungen.jugendamt, hilfen.jugendamt) as jugendamt,
         zahlungen.kostenart,
         {{ ausgabe_eur('zahlungen.kostenart', 'zahlungen.betrag') }} as ausgabe_eur,
         {{ einnahme_eur('zahlungen.kostenart', 'zahlungen.betrag') }} as einnahme_eur
@@ -40,6 +43,7 @@ gebucht as (
 final as (
 
     select
+        jugendamt,
         teilplan,
         position,
         paragraph_41,
@@ -52,9 +56,9 @@ final as (
         count(*) as buchungen
 
     from gebucht
-    group by teilplan, position, paragraph_41
+    group by jugendamt, teilplan, position, paragraph_41
 
 )
 
 select * from final
-order by teilplan, position, paragraph_41
+order by jugendamt nulls first, teilplan, position, paragraph_41
