@@ -116,7 +116,8 @@ def summary_lines(result, settings=None) -> list[str]:
             liste = _value(meta, "arbeitsliste", "")
             if not wegen:
                 lines = [f"Statistik {jahr}: Entwurf Nr. {nr}{wie} bereit zur Freigabe ({len(dateien)} Dateien in "
-                         f"{ordner}); freigeben mit: kjh statistik --warehouse … --freigeben {nr}"]
+                         f"{ordner}); freigeben mit: kjh statistik --warehouse {_settings(settings).warehouse} "
+                         f"--freigeben {nr}"]
                 if offen:
                     lines.append(f"  {offen} weiche Befunde noch unbestätigt (halten nichts auf): {liste}")
                 return lines
