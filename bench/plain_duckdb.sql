@@ -20,7 +20,16 @@ from read_csv({hilfen}, delim = ';', quote = '"', escape = '"', header = true, a
                          'geburtsdatum': 'DATE', 'geschlecht': 'VARCHAR', 'auslaendische_herkunft': 'VARCHAR',
                          'deutsch_in_familie': 'VARCHAR', 'wohnort_ags': 'VARCHAR', 'hilfeart': 'VARCHAR',
                          'ort_der_durchfuehrung': 'VARCHAR', 'beginn': 'DATE', 'ende': 'DATE',
-                         'beendigungsgrund': 'VARCHAR', 'traeger_id': 'VARCHAR', 'hauptgrund': 'VARCHAR'});
+                         'beendigungsgrund': 'VARCHAR', 'traeger_id': 'VARCHAR', 'hauptgrund': 'VARCHAR',
+                         -- contract v2 (docs/source-exports.md), as the demo writes them
+                         'grund_2': 'VARCHAR', 'grund_3': 'VARCHAR', 'aufenthalt_vor_hilfe': 'VARCHAR',
+                         'situation_herkunftsfamilie': 'VARCHAR', 'transferleistungen': 'VARCHAR',
+                         'anregende_institution': 'VARCHAR', 'sorgerechtsentzug_1666': 'VARCHAR',
+                         'geschlossene_unterbringung_1631b': 'VARCHAR', 'anschliessender_aufenthalt': 'VARCHAR',
+                         'nachfolgende_hilfe': 'VARCHAR', 'uebernahme_anderes_jugendamt': 'VARCHAR',
+                         'gefaehrdungseinschaetzung_8a': 'VARCHAR', 'im_anschluss_an_42': 'VARCHAR',
+                         'schulbesuch_ausbildung': 'VARCHAR', 'anlass_42': 'VARCHAR', 'hinweisgeber_42': 'VARCHAR',
+                         'unterbringungsform_42': 'VARCHAR', 'jugendamt': 'VARCHAR'});
 
 create temp table hilfen as
 select
@@ -85,7 +94,8 @@ from read_csv({zahlungen}, delim = ';', quote = '"', escape = '"', header = true
               dateformat = '%d.%m.%Y', decimal_separator = ',', thousands = '.',
               columns = {'buchung_id': 'VARCHAR', 'hilfe_id': 'VARCHAR', 'buchungsdatum': 'DATE',
                          'zeitraum_von': 'DATE', 'zeitraum_bis': 'DATE', 'betrag': 'DECIMAL(18,2)',
-                         'produktkonto': 'VARCHAR', 'kostenart': 'VARCHAR', 'traeger_id': 'VARCHAR'}) z
+                         'produktkonto': 'VARCHAR', 'kostenart': 'VARCHAR', 'traeger_id': 'VARCHAR',
+                         'jugendamt': 'VARCHAR'}) z
 left join hilfen h on h.hilfe_id = z.hilfe_id
 left join zuordnung zu
     on zu.ags = h.wohnort_ags and z.buchungsdatum >= zu.gueltig_ab and z.buchungsdatum < zu.gueltig_bis;
