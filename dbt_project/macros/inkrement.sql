@@ -12,6 +12,10 @@
     wall clock: two builds on the same input write the same bytes (README, Quality gates);
     it only has to grow from build to build. Used by int_zahlungen (`aktualisiert_am`). -#}
 {% macro lauf_zeitpunkt() -%}
+    {%- if this is none or not execute -%}
+        {#- a unit test (no relation of its own) or parsing -#}
+        {{ return("cast('2000-01-01 00:00:01' as timestamp)") }}
+    {%- endif -%}
     {%- set vorher = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier) -%}
     {%- set spalten = (adapter.get_columns_in_relation(vorher) | map(attribute='name') | list) if vorher else [] -%}
     (select coalesce(max(zeitpunkt), timestamp '2000-01-01 00:00:00') + interval 1 second
