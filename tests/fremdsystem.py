@@ -23,7 +23,7 @@ How these exports differ from the demo:
 7. The social-space mapping changes in the middle of a year: Neudorf moves from
    Nord to Mitte on 1 July 2024 (a second `sozialraeume` file of that date).
 
-Small: about 300 helps and 7,000 bookings, so one pipeline run takes well under a minute.
+Small: about 430 helps and 7,800 bookings, so one pipeline run takes about a minute.
 Deterministic: the same files on every call (random.Random with a fixed seed).
 """
 import datetime as dt
