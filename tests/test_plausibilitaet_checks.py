@@ -15,7 +15,7 @@ import pytest
 
 from kjh.ingest.codelisten import write_codelisten
 from kjh.quality import finanzkontrollen, plausibilitaet, results
-from kjh.quality.rules import ERROR, WARN
+from kjh.quality.rules import ERROR, INFO, WARN
 from kjh.quality.sql_pruefungen import run
 from kjh.warehouse.connection import connect, ensure_schema
 from tests.test_dbt_marts import run_dbt
@@ -170,15 +170,27 @@ ERWARTET = {
     "plausi.vorjahr_nettoausgaben": (WARN, 1, ["Nord"], ["±25%", "Nettoausgaben"]),
     "plausi.kosten_je_fallmonat_ausreisser": (WARN, 1, ["N06"], ["10-fache"]),
     "finanz.leistung_nach_hilfeende": (WARN, 1, ["X_NACH", "E1"], ["31 Tage nach dem Ende"]),
-    "finanz.traeger_ausserhalb_vereinbarung": (WARN, 1, ["X_VER", "T3"], ["Gültigkeit der Vereinbarung"]),
-    "finanz.tagessatz_abweichung": (WARN, 1, ["X_SATZ", "O01"], ["Tagessatz × Tage"]),
+    "finanz.traeger_ausserhalb_vereinbarung": (WARN, 1, ["X_VER", "T3"], ["nach dem Ende der Vereinbarung"]),
+    "finanz.tagessatz_abweichung": (WARN, 1, ["X_SATZ", "O01"], ["über Tagessatz × Tage"]),
     "finanz.doppelbuchung": (WARN, 2, ["X_DUP1", "X_DUP2"], ["mehrfach"]),
 }
 
 
+# INFO statistics (always pass; a distribution, not a list of suspects)
+STATISTIKEN = {"finanz.tagessatz_verteilung"}
+
+
 def test_every_check_has_a_case():
-    assert set(ERWARTET) == set(PRUEFUNGEN)
-    assert all(p.name.startswith("finanz.") and p.schweregrad == WARN for p in finanzkontrollen.PRUEFUNGEN)
+    assert set(ERWARTET) | STATISTIKEN == set(PRUEFUNGEN)
+    assert all(p.name.startswith("finanz.") and p.schweregrad in (WARN, INFO) for p in finanzkontrollen.PRUEFUNGEN)
+    assert {p.name for p in finanzkontrollen.PRUEFUNGEN if p.schweregrad == INFO} == STATISTIKEN
+
+
+def test_statistic_passes_and_gives_its_distribution(fehlerhaft):
+    e = run(fehlerhaft, PRUEFUNGEN["finanz.tagessatz_verteilung"])
+    assert e.bestanden and e.schweregrad == INFO and e.fehlerhafte_zeilen == 0
+    assert {b["abrechnung"]: b["leistungszeitraeume"] for b in e.beispiele} == {
+        "Tagessatz × Kalendertage": 1, "über dem Höchstbetrag": 1}
 
 
 @pytest.mark.parametrize("name", sorted(ERWARTET))
@@ -231,18 +243,19 @@ def test_examples_and_social_spaces(fehlerhaft):
                             "veraenderung_prozent": 66.7}]
     assert e.je_sozialraum == {"Nord": 1}
     e = run(fehlerhaft, PRUEFUNGEN["finanz.tagessatz_abweichung"])
-    assert e.beispiele[0]["tagessatz_mal_tage"] == 3100.0 and e.beispiele[0]["betrag"] == 3300.0
+    assert e.beispiele[0]["hoechstbetrag"] == 3100.0 and e.beispiele[0]["betrag"] == 3300.0
 
 
 def test_results_written_with_sections(fehlerhaft):
     from kjh.defs.plausibilitaet import ALLE_PRUEFUNGEN
 
     ergebnisse = [run(fehlerhaft, p) for p in ALLE_PRUEFUNGEN]
-    results.write(fehlerhaft, "lauf-1", ergebnisse, {ERROR: "plausibilitaet_error", WARN: "plausibilitaet_warn"})
+    results.write(fehlerhaft, "lauf-1", ergebnisse, {ERROR: "plausibilitaet_error", WARN: "plausibilitaet_warn",
+                                                     INFO: "finanzkontrollen_warn"})
     got = fehlerhaft.execute("""
         select split_part(pruefung, '.', 1), schweregrad, count(*), count_if(not bestanden)
         from audit.pruefergebnisse where lauf_id = 'lauf-1' group by all order by all""").fetchall()
-    assert got == [("finanz", WARN, 4, 4), ("plausi", ERROR, 6, 6), ("plausi", WARN, 6, 6)]
+    assert got == [("finanz", INFO, 1, 0), ("finanz", WARN, 4, 4), ("plausi", ERROR, 6, 6), ("plausi", WARN, 6, 6)]
 
 
 def test_checks_attached_to_dbt_models():
@@ -325,6 +338,7 @@ def test_dagster_checks_run_and_write_results(fehlerhaft, monkeypatch, tmp_path)
     assert rows == [
         ("intermediate/int_hilfen_episoden", "plausibilitaet_error", ERROR, 6),
         ("intermediate/int_hilfen_episoden", "plausibilitaet_warn", WARN, 3),
+        ("intermediate/int_zahlungen", "finanzkontrollen_warn", INFO, 1),
         ("intermediate/int_zahlungen", "finanzkontrollen_warn", WARN, 4),
         ("marts/ausgaben_jahr", "plausibilitaet_warn", WARN, 1),
         ("marts/fallzahlen_jahr", "plausibilitaet_warn", WARN, 1),

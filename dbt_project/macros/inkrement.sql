@@ -1,15 +1,30 @@
 {#- Bookkeeping of the incremental models (README.md, Benchmark: "Incremental builds").
 
     Rows that an incremental model (re)builds carry the start time of the dbt
-    invocation (`aktualisiert_am`). The incremental marts keep, in the table
+    build (`aktualisiert_am`, a logical time: see lauf_zeitpunkt). The incremental marts keep, in the table
     intermediate.inkrement_stand, the newest change of their input they have
     taken in (their watermark); it is written in the same transaction as the
     mart, so a failed build leaves it unchanged. `dbt build --full-refresh`
     (or DBT_FULL_REFRESH=true) rebuilds every incremental model from scratch. -#}
 
-{#- Start time of this dbt invocation, the same for every model of a build. -#}
+{#- The build's logical time: one second after the newest build time already stored (in the
+    watermarks and in the model's own rows), 2000-01-01 00:00:01 in a new warehouse. Not the
+    wall clock: two builds on the same input write the same bytes (README, Quality gates);
+    it only has to grow from build to build. Used by int_zahlungen (`aktualisiert_am`). -#}
 {% macro lauf_zeitpunkt() -%}
-    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
+    {%- if this is none or not execute -%}
+        {#- a unit test (no relation of its own) or parsing -#}
+        {{ return("cast('2000-01-01 00:00:01' as timestamp)") }}
+    {%- endif -%}
+    {%- set vorher = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier) -%}
+    {%- set spalten = (adapter.get_columns_in_relation(vorher) | map(attribute='name') | list) if vorher else [] -%}
+    (select coalesce(max(zeitpunkt), timestamp '2000-01-01 00:00:00') + interval 1 second
+     from (
+        select max(stand) as zeitpunkt from intermediate.inkrement_stand where isfinite(stand)
+        {%- if 'aktualisiert_am' in spalten %}
+        union all select max(aktualisiert_am) from {{ this }}
+        {%- endif %}
+     ) as bisher)
 {%- endmacro %}
 
 {#- on-run-start: the watermark table (not a model: it outlives full refreshes of the marts). -#}

@@ -76,7 +76,9 @@ laufrate as (
         faelle_versetzt.sozialraum,
         faelle_versetzt.teilplan,
         monate.monat,
-        sum(faelle_versetzt.netto_eur) / 3.0 as laufrate
+        -- the exact decimal sum of the three months: every sum over it below is exact, so
+        -- the result does not depend on the order DuckDB adds rows in (same input, same bytes)
+        sum(faelle_versetzt.netto_eur) as laufrate_3_monate
 
     from faelle_versetzt
     inner join monate
@@ -97,7 +99,8 @@ raster as (
         monate.jahr_abgeschlossen,
         coalesce(netto_monat.netto, 0) as netto,
         coalesce(netto_monat.netto_faelle, 0) as netto_faelle,
-        coalesce(laufrate.laufrate, 0) as laufrate
+        coalesce(laufrate.laufrate_3_monate, 0) as laufrate_3_monate,
+        coalesce(laufrate.laufrate_3_monate, 0) / 3.0 as laufrate
 
     from gruppen
     cross join monate
@@ -162,7 +165,7 @@ lernjahre as (
         prognosemonat,
         bool_or(ist_lernbar and ist_jahr <> 0) as ist_lernjahr,
         sum(case when ist_lernbar then ist_faelle_jahr - ist_faelle else 0 end) as rest_faelle,
-        sum(case when ist_lernbar then laufrate * (12 - prognosemonat) else 0 end) as rest_faelle_laufrate,
+        sum(case when ist_lernbar then laufrate_3_monate * (12 - prognosemonat) else 0 end) as rest_faelle_laufrate_3,
         sum(case when ist_lernbar then ist - ist_faelle else 0 end) as ist_sonst,
         sum(case when ist_lernbar then ist_jahr - ist_faelle_jahr else 0 end) as ist_sonst_jahr
 
@@ -179,7 +182,7 @@ kalibrierung as (
         haushaltsjahr,
         prognosemonat,
         coalesce(sum(case when ist_lernjahr then 1 else 0 end) over frueher, 0) as lernjahre,
-        sum(rest_faelle) over frueher / nullif(sum(rest_faelle_laufrate) over frueher, 0) as faktor_faelle,
+        sum(rest_faelle) over frueher / nullif(sum(rest_faelle_laufrate_3) over frueher / 3.0, 0) as faktor_faelle,
         sum(ist_sonst) over frueher / nullif(sum(ist_sonst_jahr) over frueher, 0) as anteil_sonst
 
     from lernjahre

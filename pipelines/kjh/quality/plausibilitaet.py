@@ -81,8 +81,30 @@ def _hilfen_pruefung(name, beschreibung, bedingung, fehlertext, spalten="hilfe_i
     )
 
 
-def _vorjahr_sql(jahre_sql: str, wert: str, min_basis: str) -> str:
-    """Rows (jahr, sozialraum, wert) -> failing (jahr, sozialraum, vorjahr, wert, veraenderung_prozent)."""
+# Social-space-years a year-over-year comparison cannot judge: the year a municipality moved to
+# another social space (raw.sozialraeume: a newer file maps it elsewhere) and the year after,
+# for both social spaces (cases and costs move with the municipality; not a fault).
+_ZUORDNUNG_GEAENDERT = """
+    select alt.sozialraum, year(neu.stand_ab) as jahr from raw.sozialraeume as neu
+        inner join raw.sozialraeume as alt on alt.ags = neu.ags and alt.stand_bis = neu.stand_ab
+        where alt.sozialraum <> neu.sozialraum
+    union select neu.sozialraum, year(neu.stand_ab) from raw.sozialraeume as neu
+        inner join raw.sozialraeume as alt on alt.ags = neu.ags and alt.stand_bis = neu.stand_ab
+        where alt.sozialraum <> neu.sozialraum
+    union select alt.sozialraum, year(neu.stand_ab) + 1 from raw.sozialraeume as neu
+        inner join raw.sozialraeume as alt on alt.ags = neu.ags and alt.stand_bis = neu.stand_ab
+        where alt.sozialraum <> neu.sozialraum
+    union select neu.sozialraum, year(neu.stand_ab) + 1 from raw.sozialraeume as neu
+        inner join raw.sozialraeume as alt on alt.ags = neu.ags and alt.stand_bis = neu.stand_ab
+        where alt.sozialraum <> neu.sozialraum
+"""
+
+
+def _vorjahr_paare(jahre_sql: str, wert: str, erstes_jahr_sql: str) -> str:
+    """Rows (jahr, sozialraum, wert) -> every pair of a complete year with its previous year:
+    (jahr, sozialraum, vorjahr, wert, pruefbar). Not checkable (pruefbar false): a previous year
+    before the source's first complete year (`erstes_jahr_sql`, one value), or a social space
+    whose municipalities changed in the year or the year before."""
     return f"""
         with werte as ({jahre_sql}),
         stand as (select letztes_jahr, berichtsstand from intermediate.int_berichtsstand),
@@ -93,24 +115,34 @@ def _vorjahr_sql(jahre_sql: str, wert: str, min_basis: str) -> str:
                 or (werte.jahr = stand.letztes_jahr and month(stand.berichtsstand) = 12
                     and day(stand.berichtsstand) = 31)
         ),
-        paare as (
-            select
-                vorjahr.jahr + 1 as jahr,
-                vorjahr.sozialraum,
-                vorjahr.{wert} as vorjahr,
-                coalesce(aktuell.{wert}, 0) as {wert}
-            from werte as vorjahr
-            inner join vollstaendig on vollstaendig.jahr = vorjahr.jahr + 1
-            left join werte as aktuell
-                on aktuell.jahr = vorjahr.jahr + 1 and aktuell.sozialraum = vorjahr.sozialraum
-            where abs(vorjahr.{wert}) >= {min_basis}
-        )
+        erstes as ({erstes_jahr_sql}),
+        geaendert as ({_ZUORDNUNG_GEAENDERT})
+        select
+            vorjahr.jahr + 1 as jahr,
+            vorjahr.sozialraum,
+            vorjahr.{wert} as vorjahr,
+            coalesce(aktuell.{wert}, 0) as {wert},
+            vorjahr.jahr >= coalesce((select jahr from erstes), vorjahr.jahr)
+                and not exists (select 1 from geaendert as g
+                                where g.sozialraum = vorjahr.sozialraum and g.jahr = vorjahr.jahr + 1)
+                as pruefbar
+        from werte as vorjahr
+        inner join vollstaendig on vollstaendig.jahr = vorjahr.jahr + 1
+        left join werte as aktuell
+            on aktuell.jahr = vorjahr.jahr + 1 and aktuell.sozialraum = vorjahr.sozialraum
+    """
+
+
+def _vorjahr_sql(paare: str, wert: str, min_basis: str) -> str:
+    """Failing (jahr, sozialraum, vorjahr, wert, veraenderung_prozent) of the checkable pairs."""
+    return f"""
         select
             jahr, sozialraum, vorjahr, {wert},
             round(100.0 * ({wert} - vorjahr) / abs(vorjahr), 1) as veraenderung_prozent,
-            sozialraum as _sozialraum
-        from paare
-        where abs({wert} - vorjahr) > {VORJAHR_SCHWELLE} * abs(vorjahr)
+            sozialraum as _sozialraum, jahr as _jahr
+        from {paare}
+        where pruefbar and abs(vorjahr) >= {min_basis}
+            and abs({wert} - vorjahr) > {VORJAHR_SCHWELLE} * abs(vorjahr)
     """
 
 
@@ -122,6 +154,17 @@ _NETTO_JE_JAHR = """
     select haushaltsjahr as jahr, sozialraum, sum(netto_eur) as netto_eur
     from marts.ausgaben_jahr group by haushaltsjahr, sozialraum
 """
+# First complete year of each source: cases from the first reporting year on (the marts start
+# there); expenditure from the first Haushaltsjahr whose January is booked (a finance history
+# that starts in July makes its first year look half as expensive).
+_ERSTES_JAHR_FAELLE = "select erstes_jahr as jahr from intermediate.int_berichtsstand"
+_ERSTES_JAHR_NETTO = """
+    select case when month(min(buchungsdatum)) = 1 then year(min(buchungsdatum))
+                else year(min(buchungsdatum)) + 1 end as jahr
+    from intermediate.int_zahlungen
+"""
+_PAARE_FAELLE = ("_kjh_vorjahr_faelle", _vorjahr_paare(_FAELLE_JE_JAHR, "faelle", _ERSTES_JAHR_FAELLE))
+_PAARE_NETTO = ("_kjh_vorjahr_netto", _vorjahr_paare(_NETTO_JE_JAHR, "netto_eur", _ERSTES_JAHR_NETTO))
 
 _KOSTEN_MONATE = f"""
     with kosten as (
@@ -260,9 +303,12 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
         name="plausi.vorjahr_fallzahlen", schweregrad=WARN, asset=FALLZAHLEN, einheit="Sozialraum-Jahre",
         beschreibung=f"Fallzahl (laufend am 31.12. + im Jahr beendet) je Sozialraum ändert sich gegenüber dem "
                      f"Vorjahr um höchstens ±{VORJAHR_SCHWELLE:.0%} (nur bei mindestens {VORJAHR_MIN_FAELLE} "
-                     "Fällen im Vorjahr, nur vollständige Jahre).",
-        fehler_sql=_vorjahr_sql(_FAELLE_JE_JAHR, "faelle", str(VORJAHR_MIN_FAELLE)),
-        geprueft_sql=f"select count(*) from ({_FAELLE_JE_JAHR})",
+                     "Fällen im Vorjahr, nur vollständige Jahre ab dem ersten Berichtsjahr; nicht prüfbar: Sozialräume "
+                     "im Jahr einer geänderten Sozialraum-Zuordnung und im Jahr danach).",
+        basis=(_PAARE_FAELLE,),
+        fehler_sql=_vorjahr_sql(_PAARE_FAELLE[0], "faelle", str(VORJAHR_MIN_FAELLE)),
+        geprueft_sql=f"select count(*) from {_PAARE_FAELLE[0]} where pruefbar and vorjahr >= {VORJAHR_MIN_FAELLE}",
+        nicht_pruefbar_sql=f"select count(*) from {_PAARE_FAELLE[0]} where not pruefbar",
         fehlertext="{n} Sozialraum-Jahre mit einem Sprung der Fallzahl um mehr als "
                    f"±{VORJAHR_SCHWELLE:.0%} gegenüber dem Vorjahr. Bitte prüfen, ob Hilfen fehlen, doppelt "
                    "oder dem falschen Wohnort zugeordnet sind, und die Erklärung (z. B. neues Angebot) "
@@ -272,9 +318,13 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
         name="plausi.vorjahr_nettoausgaben", schweregrad=WARN, asset=AUSGABEN, einheit="Sozialraum-Jahre",
         beschreibung=f"Nettoausgaben je Sozialraum und Haushaltsjahr ändern sich gegenüber dem Vorjahr um "
                      f"höchstens ±{VORJAHR_SCHWELLE:.0%} (nur bei mindestens {VORJAHR_MIN_NETTO_EUR} € im "
-                     "Vorjahr, nur vollständige Jahre).",
-        fehler_sql=_vorjahr_sql(_NETTO_JE_JAHR, "netto_eur", str(VORJAHR_MIN_NETTO_EUR)),
-        geprueft_sql=f"select count(*) from ({_NETTO_JE_JAHR})",
+                     "Vorjahr, nur vollständige Jahre; nicht prüfbar: Jahre vor dem ersten vollständigen Buchungsjahr, "
+                     "d. h. dem ersten mit Buchungen im Januar, und Sozialräume im Jahr einer geänderten "
+                     "Sozialraum-Zuordnung und im Jahr danach).",
+        basis=(_PAARE_NETTO,),
+        fehler_sql=_vorjahr_sql(_PAARE_NETTO[0], "netto_eur", str(VORJAHR_MIN_NETTO_EUR)),
+        geprueft_sql=f"select count(*) from {_PAARE_NETTO[0]} where pruefbar and abs(vorjahr) >= {VORJAHR_MIN_NETTO_EUR}",
+        nicht_pruefbar_sql=f"select count(*) from {_PAARE_NETTO[0]} where not pruefbar",
         fehlertext="{n} Sozialraum-Jahre mit einem Sprung der Nettoausgaben um mehr als "
                    f"±{VORJAHR_SCHWELLE:.0%} gegenüber dem Vorjahr. Bitte auf fehlende, doppelte oder falsch "
                    "kontierte Buchungen prüfen und die Erklärung dokumentieren. Beispiele: {beispiele}",
@@ -299,7 +349,7 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
             select monate.hilfe_id, monate.monat, monate.hilfeart, monate.setting,
                    round(monate.eur_je_fallmonat, 2) as eur_je_fallmonat,
                    round(spanne.median_eur, 2) as median_gruppe_eur,
-                   monate.sozialraum as _sozialraum
+                   monate.sozialraum as _sozialraum, year(monate.monat) as _jahr
             from monate
             inner join spanne on spanne.hilfeart = monate.hilfeart and spanne.setting = monate.setting
             where monate.eur_je_fallmonat > spanne.median_eur * {KOSTEN_FAKTOR}

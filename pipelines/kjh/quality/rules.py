@@ -12,12 +12,18 @@ Special columns of a frame:
   _anzahl      raw records one frame row stands for (default 1)
   _fehlerhaft  records counted as failing when the row fails (default _anzahl)
   _sozialraum  social space of the row, for the results per social space
+  _jahr        year of the row (service period, booking, help-month), for the results per
+               social space and year
 """
 from dataclasses import dataclass, field
 
 ERROR = "ERROR"
 WARN = "WARN"
-SCHWEREGRADE = (ERROR, WARN)
+# A statistic, not a list of suspects: for what a check cannot decide on the exports
+# (e.g. an amount below rate × days: an absence-day reduction or a wrong invoice?).
+# Always passes; its message gives the distribution.
+INFO = "INFO"
+SCHWEREGRADE = (ERROR, WARN, INFO)
 
 # What a failure means for a record of the statutory statistics (as the
 # Landesamt has it): HART = the record is rejected and blocks the release of
@@ -29,6 +35,7 @@ WEICH = "weich"
 ANZAHL = "_anzahl"
 FEHLERHAFT = "_fehlerhaft"
 SOZIALRAUM = "_sozialraum"
+JAHR = "_jahr"
 
 # Never in a frame: frames are what examples, Dagster metadata and the Data
 # Docs show. Pseudonyms and birth data stay in the warehouse.
@@ -37,6 +44,9 @@ VERBOTENE_SPALTEN = frozenset({
 })
 
 MAX_BEISPIELE = 5
+# Every failing record is kept with the result (audit.pruefergebnisse.befunde, the internal CSV
+# of the quality page) up to this many; the count is always exact.
+MAX_BEFUNDE = 100_000
 
 
 @dataclass(frozen=True)
@@ -69,9 +79,12 @@ class Pruefung:
     fehlertext: str            # on failure: what is wrong, where, what to do. Placeholders {n} {geprueft} {beispiele}
     beispiel_spalten: tuple[str, ...] = ()
     bedingungen: tuple[Bedingung, ...] = ()
+    # rows the exports cannot judge (e.g. years before the file's first year): counted apart
+    # as "nicht prüfbar", never checked; AND-ed like `bedingungen`
+    nicht_pruefbar: tuple[Bedingung, ...] = ()
 
     def __post_init__(self):
-        if self.schweregrad not in SCHWEREGRADE:
+        if self.schweregrad not in (ERROR, WARN):
             raise ValueError(f"{self.name}: Schweregrad {self.schweregrad!r}")
 
 
@@ -113,3 +126,6 @@ class Ergebnis:
     beschreibung: str = ""
     erwartung: str = ""
     gx_suite: str = ""
+    nicht_pruefbar_zeilen: int = 0  # records the exports cannot judge: counted apart, never flagged
+    je_sozialraum_jahr: list[list] = field(default_factory=list)  # [[sozialraum, jahr, failing records], ...]
+    befunde: list[dict] = field(default_factory=list)  # every failing record (up to MAX_BEFUNDE), no personal data

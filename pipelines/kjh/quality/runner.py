@@ -17,6 +17,8 @@ import pandas as pd
 from kjh.quality.rules import (
     ANZAHL,
     FEHLERHAFT,
+    JAHR,
+    MAX_BEFUNDE,
     MAX_BEISPIELE,
     SOZIALRAUM,
     VERBOTENE_SPALTEN,
@@ -147,14 +149,18 @@ def auswerten(suite: Suite, p: Pruefung, r, frame: pd.DataFrame, gx_suite: str) 
     gewicht = frame[ANZAHL] if ANZAHL in frame else pd.Series(1, index=frame.index)
     geprueft = int(gewicht[_maske(frame, p.bedingungen)].sum())
     einheit = suite.einheiten.get(p.teil, "Zeilen")
+    nicht_pruefbar = int(gewicht[_maske(frame, p.nicht_pruefbar)].sum()) if p.nicht_pruefbar else 0
     e = Ergebnis(pruefung=p.name, asset=suite.asset, schweregrad=p.schweregrad, bestanden=bool(r.success),
                  fehlerhafte_zeilen=0, geprueft_zeilen=geprueft, beschreibung=p.beschreibung,
-                 erwartung=p.erwartung, gx_suite=gx_suite)
+                 erwartung=p.erwartung, gx_suite=gx_suite, nicht_pruefbar_zeilen=nicht_pruefbar)
     fehler = _exception(r)
     if fehler:
         return nicht_ausfuehrbar(suite, p, fehler, gx_suite)
     if e.bestanden:
         e.meldung = f"In Ordnung: {zahl(geprueft)} {einheit} geprüft."
+        if nicht_pruefbar:
+            e.meldung += (f" {zahl(nicht_pruefbar)} {einheit} sind mit den gelieferten Daten nicht prüfbar "
+                          "(nicht gezählt, nicht gemeldet).")
         return e
 
     index = [i for i in (r.result.get("unexpected_index_list") or []) if not isinstance(i, dict)]
@@ -163,9 +169,17 @@ def auswerten(suite: Suite, p: Pruefung, r, frame: pd.DataFrame, gx_suite: str) 
     e.fehlerhafte_zeilen = int(fehlgewicht.sum()) if len(rows) else int(r.result.get("unexpected_count") or 0)
     spalten = [c for c in p.beispiel_spalten if c in frame.columns]
     e.beispiele = [{c: json_wert(row[c]) for c in spalten} for _, row in rows.head(MAX_BEISPIELE).iterrows()]
+    extra = [c for c in (SOZIALRAUM, JAHR) if c in frame.columns]
+    e.befunde = [{c.lstrip("_"): json_wert(row[c]) for c in spalten + extra}
+                 for _, row in rows.head(MAX_BEFUNDE).iterrows()]
     if SOZIALRAUM in frame and len(rows):
-        je = fehlgewicht.groupby(rows[SOZIALRAUM].fillna(OHNE_SOZIALRAUM)).sum()
+        sr = rows[SOZIALRAUM].fillna(OHNE_SOZIALRAUM)
+        je = fehlgewicht.groupby(sr).sum()
         e.je_sozialraum = {str(k): int(v) for k, v in je.sort_values(ascending=False).items() if v}
+        jahr = rows[JAHR] if JAHR in rows else pd.Series(-1, index=rows.index)
+        je_jahr = fehlgewicht.groupby([sr, jahr.fillna(-1)]).sum()
+        e.je_sozialraum_jahr = [[str(k[0]), None if int(k[1]) == -1 else int(k[1]), int(v)]
+                                for k, v in je_jahr.items() if v]
     e.meldung = p.fehlertext.format(n=zahl(e.fehlerhafte_zeilen), geprueft=zahl(geprueft),
                                     beispiele=beispieltext(e.beispiele) or "keine Beispiele")
     return e

@@ -3,8 +3,17 @@
 External pages show counts only (protected like case counts); the clerk's
 messages with examples and the Great Expectations Data Docs are linked only in
 internal runs. A quarantined raw line (rohzeile) is never shown.
+
+Per check: what it compares, what it cannot see and how many findings it raised on
+the independent test data set (kjh.quality.grenzen); the records it could not
+judge ("nicht prüfbar"); for a failing check its findings per social space and
+year and (internal only) its first rows with their ids and deviation, and a CSV of
+every row in qualitaet/befunde/<check>.csv.
 """
+import csv
+import io
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -12,9 +21,12 @@ import pandas as pd
 from kjh_reports import geheimhaltung as gh
 from kjh_reports import html as h
 from kjh_reports.format import datum, datum_zeit, zahl
+from kjh.quality.grenzen import befunde_fremddaten, grenze
 from kjh_reports.pages import Kontext, Seite
 
 _STATUS_KLASSE = {"angenommen": "status-ok", "abgelehnt": "status-fehler"}
+BEFUNDE_ORDNER = Path("qualitaet") / "befunde"  # the internal CSVs, relative to the reports folder
+ERSTE_ZEILEN = 10
 
 
 def _anzahl(k: Kontext, wert) -> h.Zelle:
@@ -25,6 +37,7 @@ def seite(k: Kontext) -> Seite:
     d = k.daten
     teile = []
     p = d.pruefergebnisse
+    _befunde_csv(k, p)
     if p is None:
         teile.append(h.hinweis(
             "Die Ergebnisse der Qualitätsprüfungen (Tabelle audit.pruefergebnisse) liegen in diesem Warehouse noch "
@@ -60,20 +73,30 @@ def _pruefungen(k: Kontext, p: pd.DataFrame, titel: str, anker: str) -> str:
         h.kachel("bestanden", zahl(int(p["bestanden"].sum())), "Prüfungen ohne Befund"),
     )
     kopf = ["Prüfung", "Tabelle", "Schweregrad", "Ergebnis", "fehlerhafte Datensätze", "geprüfte Datensätze",
-            "Was geprüft wird"]
+            "nicht prüfbar", "Was geprüft wird", "Was sie vergleicht", "Was sie nicht sieht",
+            "Befunde auf unabhängigen Testdaten"]
     if k.intern:
         kopf += ["Meldung (intern)"]
-    zeilen, bestanden = [], []
+    zeilen, bestanden, einzelheiten = [], [], []
     for r in p.itertuples(index=False):
-        ergebnis = h.Zelle("bestanden", "status-ok") if r.bestanden else \
-            h.Zelle("Fehler" if r.schweregrad == "ERROR" else "Warnung",
-                    "status-fehler" if r.schweregrad == "ERROR" else "status-warn")
+        if r.schweregrad == "INFO":
+            ergebnis = h.Zelle("Statistik", "status-ok")
+        elif r.bestanden:
+            ergebnis = h.Zelle("bestanden", "status-ok")
+        else:
+            ergebnis = h.Zelle("Fehler" if r.schweregrad == "ERROR" else "Warnung",
+                               "status-fehler" if r.schweregrad == "ERROR" else "status-warn")
+        g = grenze(r.pruefung, getattr(r, "beschreibung", "") or "")
         z = [h.Zelle(r.pruefung), h.text(r.asset), h.text(r.schweregrad), ergebnis,
              _anzahl(k, r.fehlerhafte_zeilen), _anzahl(k, r.geprueft_zeilen),
-             h.text(getattr(r, "beschreibung", "") or "")]
+             _anzahl(k, int(_wert(r, "nicht_pruefbar_zeilen", 0) or 0)),
+             h.text(getattr(r, "beschreibung", "") or ""), h.text(g.vergleicht), h.text(g.sieht_nicht),
+             h.text(zahl(befunde_fremddaten(r.pruefung)), "zahl")]
         if k.intern:
             z.append(h.text(_meldung_intern(r)))
         (bestanden if r.bestanden else zeilen).append(z)
+        if not r.bestanden:
+            einzelheiten.append(_einzelheiten(k, r))
     text = ("Fehler (ERROR) machen eine amtliche Zahl falsch und halten die Statistiklieferung an; Warnungen (WARN) "
             "sind auffällig und werden nur gelistet. Die nicht bestandenen Prüfungen stehen oben.")
     if not k.intern:
@@ -81,12 +104,83 @@ def _pruefungen(k: Kontext, p: pd.DataFrame, titel: str, anker: str) -> str:
     inhalt = kacheln
     if zeilen:
         inhalt += h.tabelle(kopf, zeilen, beschriftung="Nicht bestandene Prüfungen")
+        inhalt += "".join(einzelheiten)
     else:
         inhalt += h.hinweis("Alle Prüfungen des letzten Laufs sind bestanden.")
     if bestanden:
         inhalt += (f'<details class="bestanden"><summary>Bestandene Prüfungen ({len(bestanden)}) anzeigen</summary>'
                    + h.tabelle(kopf, bestanden) + "</details>")
     return h.abschnitt(titel, inhalt, anker, einleitung=text)
+
+
+def _wert(r, spalte: str, vorgabe=None):
+    """A column of audit.pruefergebnisse that an older warehouse may not have yet."""
+    v = getattr(r, spalte, vorgabe)
+    try:
+        return vorgabe if pd.isna(v) else v
+    except (TypeError, ValueError):
+        return v
+
+
+def _json(v, vorgabe):
+    if isinstance(v, str):
+        try:
+            return json.loads(v)
+        except ValueError:
+            return vorgabe
+    return vorgabe if v is None else v
+
+
+def _einzelheiten(k: Kontext, r) -> str:
+    """A failing check's findings per social space and year; internal: its first rows and the CSV."""
+    teile = []
+    je = _json(_wert(r, "je_sozialraum_jahr"), [])
+    if je:
+        zeilen = [[h.text(sr or "ohne Sozialraum"), h.text("" if jahr is None else str(jahr)), _anzahl(k, n)]
+                  for sr, jahr, n in je]
+        teile.append(h.tabelle(["Sozialraum", "Jahr", "Befunde"], zeilen, kopf_zahl_ab=2,
+                               beschriftung="Befunde je Sozialraum und Jahr"))
+    if k.intern:
+        befunde = _json(_wert(r, "befunde"), [])
+        if befunde:
+            spalten = list(befunde[0])
+            teile.append(h.tabelle(spalten, [[h.text(_zelle(b.get(c))) for c in spalten]
+                                             for b in befunde[:ERSTE_ZEILEN]],
+                                   beschriftung=f"Die ersten {min(ERSTE_ZEILEN, len(befunde))} von "
+                                                f"{zahl(r.fehlerhafte_zeilen)} Befunden (intern)"))
+            link = (BEFUNDE_ORDNER / f"{r.pruefung}.csv").as_posix()
+            teile.append(f'<p><a href="{h.e(link)}">Alle Befunde als CSV</a> (intern, Trennzeichen ;).</p>')
+    if not teile:
+        return ""
+    return (f'<details class="befunde"><summary>{h.e(r.pruefung)}: Befunde im Einzelnen</summary>'
+            + "".join(teile) + "</details>")
+
+
+def _zelle(v) -> str:
+    return "" if v is None else str(v)
+
+
+def _befunde_csv(k: Kontext, p: pd.DataFrame | None) -> None:
+    """Internal run: every failing row of each check as CSV; an external run leaves none behind."""
+    wurzel = k.extras.get("reports_dir")
+    if not wurzel:
+        return
+    ordner = Path(wurzel) / BEFUNDE_ORDNER
+    if ordner.exists():
+        shutil.rmtree(ordner)
+    if not k.intern or p is None or "befunde" not in p:
+        return
+    for r in p.itertuples(index=False):
+        befunde = _json(_wert(r, "befunde"), [])
+        if r.bestanden or not befunde:
+            continue
+        spalten = list(dict.fromkeys(c for b in befunde for c in b))
+        puffer = io.StringIO()
+        w = csv.writer(puffer, delimiter=";", lineterminator="\n")
+        w.writerow(spalten)
+        w.writerows([_zelle(b.get(c)) for c in spalten] for b in befunde)
+        ordner.mkdir(parents=True, exist_ok=True)
+        (ordner / f"{r.pruefung}.csv").write_text(puffer.getvalue(), encoding="utf-8")
 
 
 def _meldung_intern(r) -> str:

@@ -26,7 +26,7 @@ from dagster_duckdb import DuckDBResource
 from kjh.contract import LOAD_ORDER
 from kjh.defs.quality.checks import check_result, ensure_run_results
 from kjh.quality import finanzkontrollen, plausibilitaet
-from kjh.quality.rules import ERROR, WARN, Ergebnis
+from kjh.quality.rules import ERROR, INFO, WARN, Ergebnis
 from kjh.quality.sql_pruefungen import SqlPruefung
 from kjh.settings import RunSettings
 from kjh.warehouse.lock import writer_lock
@@ -48,7 +48,8 @@ def _gruppen() -> list[tuple[dg.AssetKey, str, str, tuple[SqlPruefung, ...], lis
     ):
         for asset in dict.fromkeys(p.asset for p in pruefungen):
             mine = tuple(p for p in pruefungen if p.asset == asset)
-            assert all(p.schweregrad == schweregrad for p in mine), asset
+            # an INFO statistic rides with the check of its asset (stored, never failing)
+            assert all(p.schweregrad in (schweregrad, INFO) for p in mine), asset
             gruppen.append((dg.AssetKey(asset.split("/")), check, schweregrad, mine, _deps(mine)))
     return gruppen
 
@@ -115,7 +116,7 @@ def ensure_results(con, lauf_id: str, pruefungen: tuple[SqlPruefung, ...], check
     ergebnisse = results.read(con, lauf_id, [p.name for p in pruefungen])
     if ergebnisse is None:
         ergebnisse = run_all(con, pruefungen)
-        results.write(con, lauf_id, ergebnisse, {ERROR: check_name, WARN: check_name})
+        results.write(con, lauf_id, ergebnisse, {ERROR: check_name, WARN: check_name, INFO: check_name})
     return ergebnisse
 
 

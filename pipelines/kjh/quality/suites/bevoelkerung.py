@@ -3,7 +3,7 @@ denominator of the Eckwerte), and whether every social space has them for each
 year it has bookings.
 """
 from kjh.contract import load_contract
-from kjh.quality.rules import ERROR, SOZIALRAUM, WARN, Abfrage, Bedingung, Pruefung, Suite
+from kjh.quality.rules import ERROR, JAHR, SOZIALRAUM, WARN, Abfrage, Bedingung, Pruefung, Suite
 from kjh.quality.suites import common as c
 
 ART = "bevoelkerung"
@@ -38,7 +38,10 @@ ABDECKUNG_SQL = _JAHRE + f""",
     )
     select j.sozialraum, j.jahr, j.buchungen, coalesce(bev.einwohner, 0) as einwohner,
            j.jahr in (select jahr from raw.bevoelkerung where stand_bis is null) as jahr_mit_bevoelkerung,
-           j.sozialraum as {SOZIALRAUM}
+           -- years before the first year the file holds are never reported (issue 12): not checkable
+           coalesce(j.jahr >= (select min(jahr) from raw.bevoelkerung where stand_bis is null), true)
+               as jahr_berichtet,
+           j.sozialraum as {SOZIALRAUM}, j.jahr as {JAHR}
     from jahre j left join bev using (sozialraum, jahr)
     order by j.sozialraum, j.jahr"""
 
@@ -125,7 +128,10 @@ def suite() -> Suite:
         Pruefung(
             name="bevoelkerung.je_buchungsjahr", schweregrad=WARN, teil="abdeckung",
             erwartung="ExpectColumnValuesToBeInSet", argumente={"column": "jahr_mit_bevoelkerung", "value_set": [True]},
-            beschreibung="Für jedes Jahr mit Buchungen gibt es Einwohnerzahlen.",
+            bedingungen=(Bedingung("jahr_berichtet", "==", True),),
+            nicht_pruefbar=(Bedingung("jahr_berichtet", "==", False),),
+            beschreibung=("Für jedes Jahr mit Buchungen ab dem ersten Jahr der Bevölkerungsdatei gibt es "
+                          "Einwohnerzahlen (frühere Jahre meldet das Amt nicht: nicht prüfbar)."),
             fehlertext=("{n} Sozialraum-Jahre mit Buchungen fallen in Jahre ganz ohne Einwohnerzahlen (z. B. "
                         "{beispiele}); deren Eckwerte bleiben leer. Bevölkerungsdatei ergänzen, sobald die Zahlen "
                         "vorliegen."),

@@ -1,7 +1,7 @@
 """raw.budgets: the net expenditure cap per social space, year and Teilplan,
 and whether every social space has one for each year it has bookings.
 """
-from kjh.quality.rules import ERROR, SOZIALRAUM, WARN, Abfrage, Bedingung, Pruefung, Suite
+from kjh.quality.rules import ERROR, JAHR, SOZIALRAUM, WARN, Abfrage, Bedingung, Pruefung, Suite
 from kjh.quality.suites import common as c
 
 ART = "budgets"
@@ -26,7 +26,9 @@ JAHRE_SQL = _BUCHUNGEN + f"""
            (select sum(b.budget_eur) from budgets b
              where b.sozialraum = s.sozialraum and b.haushaltsjahr = s.jahr) as budget_eur,
            s.jahr in (select haushaltsjahr from budgets) as jahr_mit_budget,
-           s.sozialraum as {SOZIALRAUM}
+           -- years before the first Haushaltsjahr the file holds are never reported (issue 12): not checkable
+           coalesce(s.jahr >= (select min(haushaltsjahr) from budgets), true) as jahr_berichtet,
+           s.sozialraum as {SOZIALRAUM}, s.jahr as {JAHR}
     from buchungen_sr s
     group by s.sozialraum, s.jahr
     order by s.sozialraum, s.jahr"""
@@ -92,7 +94,10 @@ def suite() -> Suite:
         Pruefung(
             name="budgets.je_buchungsjahr", schweregrad=WARN, teil="jahre",
             erwartung="ExpectColumnValuesToBeInSet", argumente={"column": "jahr_mit_budget", "value_set": [True]},
-            beschreibung="Für jedes Haushaltsjahr mit Buchungen gibt es Budgets.",
+            bedingungen=(Bedingung("jahr_berichtet", "==", True),),
+            nicht_pruefbar=(Bedingung("jahr_berichtet", "==", False),),
+            beschreibung=("Für jedes Haushaltsjahr mit Buchungen ab dem ersten Jahr der Budgetdatei gibt es "
+                          "Budgets (frühere Jahre meldet das Amt nicht: nicht prüfbar)."),
             fehlertext=("{n} Sozialraum-Jahre mit Buchungen fallen in Haushaltsjahre ganz ohne Budget (z. B. "
                         "{beispiele}); ihre Auslastung bleibt leer. Budgets liefern, sobald der Haushalt steht."),
             beispiel_spalten=("sozialraum", "haushaltsjahr", "buchungen"),
