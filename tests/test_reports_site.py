@@ -33,6 +33,8 @@ KLEIN = {1.0, 2.0}
 def demo_site(tmp_path_factory) -> dict:
     """The demo warehouse (built once per session, reused by the other report test modules) and both sites."""
     basis = tmp_path_factory.getbasetemp() / "kjh_reports_demo"
+    if os.environ.get("KJH_TEST_DEMO"):  # a demo folder built before (`kjh demo --dir …`): saves the 75 s run
+        basis = Path(os.environ["KJH_TEST_DEMO"])
     warehouse = basis / "warehouse.duckdb"
     if not warehouse.exists():
         env = {**os.environ, "KJH_HOME": str(basis / "home"), "DAGSTER_HOME": str(basis / "dagster")}
@@ -48,7 +50,7 @@ def demo_site(tmp_path_factory) -> dict:
 
     out = {"warehouse": warehouse, "demo": basis / "berichte"}
     for fassung, intern in (("extern", False), ("intern", True)):
-        ordner = basis / f"berichte_{fassung}"
+        ordner = tmp_path_factory.mktemp(f"berichte_{fassung}")
         t0 = time.perf_counter()
         index = render_site(warehouse, ordner, intern)
         t1 = time.perf_counter()
@@ -198,7 +200,7 @@ def test_internal_site_shows_exact_counts_and_says_so(demo_site):
         assert "INTERN" not in html and "Zur Weitergabe geeignet" in html, p.name
 
 
-def _workbook_anzahlen(ordner: Path, intern: bool):
+def _workbook_anzahlen(ordner: Path, intern: bool, warehouse: Path):
     """(sheet, column, row, value) of every cell that holds a count of helps."""
     import openpyxl
 
@@ -206,7 +208,7 @@ def _workbook_anzahlen(ordner: Path, intern: bool):
     from kjh_reports.schutz import schuetze
 
     wb = openpyxl.load_workbook(ordner / "kjh-kennzahlen.xlsx", read_only=True)
-    d = daten.lade_datei(ordner.parent / "warehouse.duckdb")
+    d = daten.lade_datei(warehouse)
     spec = {b.titel: b for b in excel.blaetter(d, schuetze(d, intern))}
     zeilenart_kennzahlen = {k for k, (_, art) in excel._KENNZAHL.items() if art == "anzahl"}
     for ws in wb.worksheets:
@@ -228,7 +230,7 @@ def _workbook_anzahlen(ordner: Path, intern: bool):
 
 
 def test_no_small_count_in_external_workbook(demo_site):
-    zellen = list(_workbook_anzahlen(demo_site["extern"], False))
+    zellen = list(_workbook_anzahlen(demo_site["extern"], False, demo_site["warehouse"]))
     assert len(zellen) > 10_000
     schlecht = [z for z in zellen if isinstance(z[3], (int, float)) and z[3] in KLEIN]
     assert not schlecht, schlecht[:10]
@@ -239,7 +241,7 @@ def test_no_small_count_in_external_workbook(demo_site):
 
 
 def test_internal_workbook_is_exact(demo_site):
-    zellen = list(_workbook_anzahlen(demo_site["intern"], True))
+    zellen = list(_workbook_anzahlen(demo_site["intern"], True, demo_site["warehouse"]))
     assert any(isinstance(z[3], (int, float)) and z[3] in KLEIN for z in zellen)
     assert not any(isinstance(z[3], str) for z in zellen)
 

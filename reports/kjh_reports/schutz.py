@@ -85,8 +85,14 @@ class Geschuetzt:
         return gh.quote(r["eckwert"], einwohner=r["einwohner_0_20"], zaehler_status=st, intern=self.intern)
 
     def je_fallmonat(self, wert, jahr: int, sozialraum: str, hilfeart: str = ALLE) -> gh.Quote:
+        """€ per case-month: shown from MINDESTNENNER_FAELLE helps on. A count locked only as a complement
+        ('x', at least 3 helps) does not hide it: the rate neither contains the count nor lets a reader
+        compute it (case-months and amounts of a locked count stay locked), so '/' means what it says."""
         faelle, st = self.jahr(jahr, "hilfen", sozialraum, hilfeart)
-        return gh.quote(wert, faelle=faelle, zaehler_status=st, intern=self.intern)
+        if faelle is None and st == NICHT_GEZEIGT:
+            return gh.Quote(None, "gesperrt")
+        return gh.quote(wert, faelle=faelle, zaehler_status=st if st == gh.PRIMAER else gh.OFFEN,
+                        intern=self.intern)
 
     def zu_fallzahl(self, jahr: int, sozialraum: str, hilfeart: str = ALLE) -> str:
         """Status of an amount or case-months belonging to the helps of a cell (rule 3)."""

@@ -88,8 +88,12 @@ def rahmen(k: Kontext, seite: Seite) -> str:
                       if k.intern or z != "( )")
     skripte = ""
     if seite.diagramme:
+        # after the page is laid out, every chart takes its card's final width (a chart is drawn while the
+        # page is still being parsed; `responsive` alone reacts to window resizes only)
         skripte = ('<script src="assets/plotly.min.js"></script>\n'
-                   '<script src="assets/plotly-locale-de.js"></script>')
+                   '<script src="assets/plotly-locale-de.js"></script>\n'
+                   "<script>window.addEventListener('load', () => document.querySelectorAll('.plotly-graph-div')"
+                   ".forEach(d => Plotly.Plots.resize(d)));</script>")
     return vorlage("seite.html").substitute(
         titel=e(seite.titel),
         skripte=skripte,

@@ -75,14 +75,14 @@ def seite(k: Kontext, sr: str) -> Seite:
             w, st = g.monat(t, "laufend_monatsende", sr, c)
             werte.append(None if st in gh.GESPERRT else w)
             geschuetzt[i] |= st in gh.GESPERRT
-        if any(v for v in werte):
+        if any(v is None or v for v in werte):
             name = d.hilfeart_label(c) if c != UEBRIGE else f"übrige ({', '.join(d.hilfeart_kurz(s) for s in g.seltene)})"
             reihen.append((name, werte, farben.get(c, charts.GRAU)))
     gesamt = []
     for i, t in enumerate(monate):
         w, st = g.monat(t, "laufend_monatsende", sr, ALLE)
         gesamt.append(None if st in gh.GESPERRT else w)
-    fig = charts.monate_gestapelt(x, reihen, gesamt, geschuetzt)
+    fig = charts.monate_gestapelt(x, reihen, gesamt)
     n += 1
     notiz = ("Hilfen, die am letzten Tag des Monats liefen (im laufenden Monat: am Stichtag), gestapelt nach "
              "Hilfeart; die Linie ist die Summe.")
@@ -90,7 +90,9 @@ def seite(k: Kontext, sr: str) -> Seite:
         notiz += (f" Seltene Hilfearten ({', '.join(d.hilfeart_kurz(s) for s in g.seltene)}) sind zu „übrige“ "
                   f"zusammengefasst, damit kleine Zahlen nicht erkennbar werden.")
     if any(geschuetzt):
-        notiz += " Ein graues × markiert Monate, in denen ein Teil geschützt ist (<3 oder gesperrt) und fehlt."
+        notiz += (" In Monaten mit geschützten Hilfearten (<3 oder gesperrt) stehen diese zusammen im schraffierten "
+                  "Teil (Summe minus die gezeigten Hilfearten); ist auch die Summe geschützt, fehlt der Monat "
+                  "(grau hinterlegt).")
     teile.append(h.abschnitt("Laufende Hilfen nach Hilfeart", h.abbildung(
         charts.einbetten(fig, "sr-laufend"), "Laufende Hilfen am Monatsende", notiz), "laufend"))
 
@@ -106,8 +108,8 @@ def seite(k: Kontext, sr: str) -> Seite:
     n += 1
     notiz = "Hilfen, die im Monat begonnen bzw. beendet wurden (Beginn- bzw. Endedatum im Monat), alle Hilfearten."
     if any(schutz):
-        notiz += (" Ein graues × markiert Monate mit geschütztem Wert: kleine Zahlen (<3) und Werte, aus denen "
-                  "sich über die Jahressumme eine kleine Zahl errechnen ließe, sind ausgelassen.")
+        notiz += (" Grau hinterlegt: Monate mit geschütztem Wert (kleine Zahlen unter 3 und Werte, aus denen "
+                  "sich über die Jahressumme eine kleine Zahl errechnen ließe); der Wert fehlt, er ist nicht null.")
     teile.append(h.abschnitt("Begonnene und beendete Hilfen", h.abbildung(
         charts.einbetten(fig, "sr-beginn-ende"), "Begonnene und beendete Hilfen je Monat", notiz), "zugang"))
 
