@@ -383,3 +383,28 @@ def test_cost_table_symbols_follow_the_rule(demo_site, browser):
                     probleme.append(f"{sr}, {zeile[0]}, {j}: {text!r} bei {hilfen:.0f} Hilfen, erwartet {erwartet}")
     assert geprueft > 100 and schraegstriche > 0
     assert not probleme, "\n".join(probleme)
+
+
+# ------------------------------------------------------------------ labels from exports stay text (issue 13.15)
+BOESE = '<a href="https://boese.example/">Träger Klick</a>'
+
+
+def test_a_link_in_a_provider_name_stays_text(demo_site, browser, tmp_path):
+    """A provider name with an <a href> (plotly renders a subset of HTML in labels) is shown as text."""
+    from kjh_reports import daten, site
+    from kjh_reports.pages import sozialraum_datei
+
+    d = daten.lade_datei(demo_site["warehouse"])
+    t = d.marts["traeger_kennzahlen"]
+    ts = d.traeger_sozialraum
+    sr = d.sozialraeume[0]
+    groesster = ts[(ts["sozialraum"] == sr) & (ts["jahr"] == d.berichtsjahr) & ts["traeger_id"].notna()] \
+        .sort_values("netto_eur").iloc[-1]["traeger_id"]
+    t.loc[t["traeger_id"] == groesster, "name"] = BOESE
+    site.schreibe(d, tmp_path, intern=False)
+    browser.oeffnen((tmp_path / sozialraum_datei(sr)).as_uri())
+    befund = json.loads(browser.auswerten("""JSON.stringify({
+      links: document.querySelectorAll('.main-svg a, .hoverlayer a').length,
+      text: Array.from(document.querySelectorAll('#sr-traeger .main-svg text')).map(x => x.textContent)})"""))
+    assert befund["links"] == 0
+    assert any("<a href" in x for x in befund["text"]), befund["text"][:20]  # shown literally, as text
