@@ -266,7 +266,7 @@ def test_workbook_is_formatted(demo_site):
         assert list(blatt.tables.values())[0].ref == f"A1:{blatt.cell(1, blatt.max_column).column_letter}{blatt.max_row}"
     assert ws["D2"].number_format == '#,##0.00 "€"'
     assert wb["Fallzahlen Monat"]["A2"].number_format == "MM.YYYY"
-    assert wb["Budgetauslastung"]["F2"].number_format == "DD.MM.YYYY"
+    assert wb["Budgetauslastung"]["G2"].number_format == "DD.MM.YYYY"
     assert "zur Weitergabe geeignet" in wb["Erläuterungen"]["B5"].value
     texte = [c.value for c in wb["Erläuterungen"]["B"] if isinstance(c.value, str)]
     assert not [t for t in texte if re.search(r"\.[A-Za-zäöü]", t.replace("z. B.", "").replace("u. a.", ""))]
@@ -337,7 +337,7 @@ def test_workbook_writes_texts_never_as_formulas(demo_site, tmp_path):
 
 
 def test_site_renders_in_a_few_seconds(demo_site):
-    assert demo_site["zeit_extern"] < 15, demo_site["zeit_extern"]
+    assert demo_site["zeit_extern"] < 30, demo_site["zeit_extern"]  # incl. the exact reader (kjh_reports.leser)
 
 
 def test_dagster_assets_write_site_and_workbook(demo_site, tmp_path, monkeypatch):

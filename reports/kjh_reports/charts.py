@@ -205,10 +205,17 @@ def funnel(punkte: list[dict], p0: float, grenzen: dict, y_titel: str) -> go.Fig
 
 def balken(namen: list[str], werte: list, einheit: str, y_titel: str, hover: str, farben=None,
            referenz: tuple[str, float] | None = None, horizontal: bool = False, hoehe: int = 360,
-           texte: list[str] | None = None) -> go.Figure:
+           texte: list[str] | None = None, spanne: tuple[list, list] | None = None) -> go.Figure:
+    """Bars; spanne = (lower ends, upper ends) of a range per bar, drawn as an error bar."""
     fig = go.Figure()
     namen = _ts(namen)
     kw = {"x": _werte(werte), "y": namen, "orientation": "h"} if horizontal else {"x": namen, "y": _werte(werte)}
+    if spanne:
+        v = _werte(werte)
+        fehler = {"type": "data", "symmetric": False, "color": "#111", "thickness": 1.5, "width": 4,
+                  "array": [(o - w) if o is not None and w is not None else None for o, w in zip(spanne[1], v)],
+                  "arrayminus": [(w - u) if u is not None and w is not None else None for u, w in zip(spanne[0], v)]}
+        kw["error_x" if horizontal else "error_y"] = fehler
     fig.add_bar(**kw, marker_color=farben or BLAU, meta={"einheit": einheit}, name=y_titel,
                 text=texte, textposition="outside" if texte else None, cliponaxis=False,
                 hovertemplate=hover.replace("%{y", "%{x") if horizontal else hover)

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from kjh_reports import budget as bu
 from kjh_reports import daten as daten_mod
 from kjh_reports import geheimhaltung as gh
 from kjh_reports.daten import KREIS, Berichtsdaten
@@ -151,13 +152,19 @@ def blaetter(d: Berichtsdaten, g: Geschuetzt) -> list[Blatt]:
 
     # ---- budget_auslastung
     b = d["budget_auslastung"].sort_values(["haushaltsjahr", "sozialraum", "teilplan"]).reset_index(drop=True)
-    out.append(Blatt("Budgetauslastung", "Budget, Netto bis Stand, Prognose des Jahresendes, Auslastung und Ampel je "
-                     "Haushaltsjahr, Sozialraum und Teilplan (Mart budget_auslastung).",
+    b["teilplan_name"] = [d.teilplaene.get(str(t), "") for t in b["teilplan"]]
+    out.append(Blatt("Budgetauslastung", "Budget, Netto bis Stand, Prognose des Jahresendes mit ihrer Spanne, "
+                     "Auslastung und Ampel je Haushaltsjahr, Sozialraum und Teilplan (Mart budget_auslastung). "
+                     + bu.AMPEL_REGEL,
                      [Spalte("haushaltsjahr", "Haushaltsjahr", "jahr", 13), Spalte("sozialraum", "Sozialraum", "text"),
-                      Spalte("teilplan", "Teilplan", "text", 9), Spalte("budget_eur", "Budget", "eur"),
+                      Spalte("teilplan", "Teilplan", "text", 9), Spalte("teilplan_name", "Teilplan-Bezeichnung", "text", 24),
+                      Spalte("budget_eur", "Budget", "eur"),
                       Spalte("netto_bis_stand_eur", "Netto bis Stand", "eur"), Spalte("stand", "Stand", "datum"),
                       Spalte("prognose_basis", "Basis", "text", 10),
                       Spalte("prognose_jahresende_eur", "Prognose Jahresende", "eur", 19),
+                      Spalte("prognose_unten_eur", "Spanne von", "eur", 16),
+                      Spalte("prognose_oben_eur", "Spanne bis", "eur", 16),
+                      Spalte("prognose_spanne_basis", "Spanne aus", "text", 10),
                       Spalte("prognose_auslastung_pct", "Auslastung", "pct"), Spalte("ampel", "Ampel", "text", 8),
                       Spalte("restmittel_eur", "Restmittel", "eur")], b, pd.DataFrame(index=b.index)))
 
@@ -464,16 +471,21 @@ def _blatt(wb: Workbook, b: Blatt) -> None:
         ws.add_table(tab)
 
 
-def _erlaeuterungen(wb: Workbook, d: Berichtsdaten, intern: bool, liste: list[Blatt]) -> None:
+def _erlaeuterungen(wb: Workbook, d: Berichtsdaten, intern: bool, liste: list[Blatt], nicht_schuetzbar: int = 0) -> None:
     ws = wb.active
     ws.title = ERLAEUTERUNGEN
     ws["A1"] = "Kennzahlen der Kinder- und Jugendhilfe nach Sozialräumen"
     ws["A1"].font = Font(bold=True, size=14, color="1D4E89")
     ws["A3"], ws["B3"] = "Datenstand", datum(d.berichtsstand)
     ws["A4"], ws["B4"] = "Berichtsjahr", str(d.berichtsjahr)
-    ws["A5"], ws["B5"] = "Fassung", ("INTERN – exakte Fallzahlen, nicht weitergeben" if intern else
-                                     f"zur Weitergabe geeignet – Fallzahlen von 1 bis {gh.MINDESTFALLZAHL - 1} geschützt")
-    ws["B5"].font = Font(bold=True, color="B71C1C" if intern else "2E7D32")
+    if intern:
+        fassung = "INTERN – exakte Fallzahlen, nicht weitergeben"
+    elif nicht_schuetzbar:
+        fassung = (f"NICHT zur Weitergabe – {nicht_schuetzbar} kleine Fallzahlen ließen sich aus Summen errechnen")
+    else:
+        fassung = f"zur Weitergabe geeignet – Fallzahlen von 1 bis {gh.MINDESTFALLZAHL - 1} geschützt"
+    ws["A5"], ws["B5"] = "Fassung", fassung
+    ws["B5"].font = Font(bold=True, color="B71C1C" if intern or nicht_schuetzbar else "2E7D32")
     r = 7
     ws.cell(r, 1, "So ist die Mappe aufgebaut").font = Font(bold=True)
     for satz in (
@@ -511,6 +523,7 @@ class Mappe:
     zeilen: int
     gesperrte_zellen: int
     intern: bool
+    nicht_schuetzbar: int = 0
 
 
 def schreibe(d: Berichtsdaten, reports_dir: Path, intern: bool, g: Geschuetzt | None = None) -> Mappe:
@@ -518,7 +531,7 @@ def schreibe(d: Berichtsdaten, reports_dir: Path, intern: bool, g: Geschuetzt | 
     liste = blaetter(d, g)
     wb = Workbook()
     _stile(wb)
-    _erlaeuterungen(wb, d, intern, liste)
+    _erlaeuterungen(wb, d, intern, liste, 0 if intern else g.sperrung.nicht_schuetzbar)
     for b in liste:
         _blatt(wb, b)
     reports_dir = Path(reports_dir)
@@ -528,7 +541,8 @@ def schreibe(d: Berichtsdaten, reports_dir: Path, intern: bool, g: Geschuetzt | 
     wb.save(tmp)
     os.replace(tmp, ziel)
     gesperrt = sum(int(b.status.isin([gh.PRIMAER, gh.SEKUNDAER, "nicht_sicher"]).to_numpy().sum()) for b in liste)
-    return Mappe(ziel, len(liste), sum(len(b.zeilen) for b in liste), 0 if intern else gesperrt, intern)
+    return Mappe(ziel, len(liste), sum(len(b.zeilen) for b in liste), 0 if intern else gesperrt, intern,
+                 0 if intern else g.sperrung.nicht_schuetzbar)
 
 
 def write_workbook(warehouse_path: Path, reports_dir: Path, intern: bool, jahr: int | None = None) -> Path:

@@ -55,6 +55,7 @@ class Geschuetzt:
     seltene: tuple[str, ...]                 # help types combined in UEBRIGE per month (empty when internal)
     seltene_jahr: tuple[str, ...] = ()       # help types combined in UEBRIGE per year (empty when internal)
     traeger_status: dict = field(default_factory=dict)  # (jahr, traeger_id) -> status
+    problem: gh.Sperrproblem | None = None    # the cells and lines (for audits: tests/test_reports_offenlegung.py)
 
     # ---- counts
     def jahr(self, jahr: int, kennzahl: str, sozialraum: str = KREIS, hilfeart: str = ALLE) -> tuple[float, str]:
@@ -216,7 +217,8 @@ def schuetze(daten: Berichtsdaten, intern: bool) -> Geschuetzt:
     for key in p.werte:  # what a lost cell costs the reader: the totals of a social space and the county most
         p.gewicht[key] = 25.0 if key[3] == KREIS else 12.0 if key[4] == ALLE else 4.0 if key[4] == UEBRIGE else 1.0
     sperrung = p.loese()
-    g = Geschuetzt(daten=daten, intern=intern, sperrung=sperrung, seltene=seltene, seltene_jahr=seltene_jahr)
+    g = Geschuetzt(daten=daten, intern=intern, sperrung=sperrung, seltene=seltene, seltene_jahr=seltene_jahr,
+                   problem=p)
     g.traeger_status = _schuetze_traeger(daten, intern)
     return g
 
