@@ -6,9 +6,10 @@
 -- the same month by some share; the central var('prognose_spanne_pct', 80) %
 -- of those shares of this social space x Teilplan, applied to this year's
 -- forecast. With fewer than var('prognose_spanne_min_jahre', 5) backtested
--- years of its own (3 shares do not make an 80 % interval), the shares of the
--- same Teilplan in all social spaces at that month are used (a small Teilplan
--- keeps its wider range), and failing those the shares of all.
+-- years of its own (3 shares do not make an 80 % interval), the range of the
+-- same Teilplan in all social spaces at that month is used, widened where the
+-- own years reach further (a small Teilplan keeps its wider range, a social
+-- space its own misses), and failing those the shares of all.
 --
 -- THE traffic-light rule (one place; the reports state it and show it):
 -- rot when the forecast is above var('ampel_rot_ueber_pct') % of the budget;
@@ -186,11 +187,16 @@ quoten as (
             when budget_eur > 0
                 then cast(round(prognose_jahresende_eur * 100.0 / budget_eur, 1) as decimal(18, 1))
         end as prognose_auslastung_pct,
+        -- 'teilplan': the Teilplan's range, widened by the own years' where they reach further
         cast(round(prognose_jahresende_eur * (1 + case prognose_spanne_basis
-            when 'eigene' then eigene_unten when 'teilplan' then teilplan_unten when 'alle' then alle_unten
+            when 'eigene' then eigene_unten
+            when 'teilplan' then least(coalesce(eigene_unten, teilplan_unten), teilplan_unten)
+            when 'alle' then alle_unten
         end), 2) as decimal(18, 2)) as prognose_unten_eur,
         cast(round(prognose_jahresende_eur * (1 + case prognose_spanne_basis
-            when 'eigene' then eigene_oben when 'teilplan' then teilplan_oben when 'alle' then alle_oben
+            when 'eigene' then eigene_oben
+            when 'teilplan' then greatest(coalesce(eigene_oben, teilplan_oben), teilplan_oben)
+            when 'alle' then alle_oben
         end), 2) as decimal(18, 2)) as prognose_oben_eur,
         case prognose_spanne_basis
             when 'eigene' then eigene_jahre when 'teilplan' then teilplan_jahre when 'alle' then alle_jahre
