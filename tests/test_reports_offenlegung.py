@@ -110,3 +110,31 @@ def test_no_small_count_is_inferable_from_the_external_output(demo_site):
             aufgedeckt.append(k)
     assert geprueft > 100
     assert not aufgedeckt, [(k, pub[k], p.werte[k]) for k in aufgedeckt]
+
+
+def test_the_pages_publish_no_count_beyond_the_workbook(demo_site):
+    """The county page's table (settings, helps, running, begun, ended per social space and the county) shows
+    exactly the workbook's cells: the reader above, run on the workbook, covers the site as well."""
+    import re
+
+    from kjh_reports.format import parse_zahl
+
+    d = daten.lade_datei(demo_site["warehouse"])
+    pub = veroeffentlicht(demo_site["extern"] / "kjh-kennzahlen.xlsx")
+    html = (demo_site["extern"] / "kreis.html").read_text(encoding="utf-8")
+    tabelle = html[html.index("<caption>Fallzahlen"):]
+    tabelle = tabelle[:tabelle.index("</table>")]
+    spalten = ["davon_ambulant", "davon_teilstationaer", "davon_stationaer", "hilfen", "laufend_31_12",
+               "begonnen", "beendet"]
+    geprueft = 0
+    for sr, zellen in re.findall(r'<tr><th scope="row">([^<]*)</th><td>[^<]*</td>((?:<td[^>]*>[^<]*</td>)+)</tr>',
+                                 tabelle):
+        texte = re.findall(r'<td class="zahl anzahl[^"]*"[^>]*>([^<]*)</td>', zellen)
+        for kz, text in zip(spalten, texte):
+            v = pub[("J", d.berichtsjahr, kz, sr, ALLE)]
+            if isinstance(v, str):
+                assert text == v, (sr, kz, text, v)
+            else:
+                assert (parse_zahl(text) or 0) == (v or 0), (sr, kz, text, v)
+            geprueft += 1
+    assert geprueft == len(spalten) * (len(d.sozialraeume) + 1)
