@@ -67,8 +67,8 @@ def website(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.
 
 
 @dg.asset(key=["berichte", "excel"], group_name=GROUP, deps=REPORT_DEPS, description=(
-    "The Excel workbook kjh-kennzahlen.xlsx in the reports folder: one formatted sheet per mart, with the same "
-    "small-cell protection as the site."))
+    "The Excel workbook kjh-kennzahlen.xlsx in the reports folder: one Excel table per mart and grain (totals in "
+    "sheets of their own), with the same small-cell protection as the site."))
 def excel(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
     from kjh_reports import excel as excel_mod
 
