@@ -5,7 +5,21 @@ a suppressed count arrives as None and is left out. Every trace carries
 `meta.einheit` (anzahl, eur, quote, prozent, einwohner, markierung) so that the
 suppression test knows which numbers are counts. Pages embed the figures with
 `einbetten`; plotly.js itself is loaded once per page from assets/.
+
+Suppressed counts are never drawn as a (smaller) bar: in a stack whose total
+is published, the suppressed parts are one hatched segment "geschützt" (the
+total minus the open parts, which a reader of the table can work out anyway);
+where the total is suppressed too, the category has no bar at all and a grey
+band says "nicht gezeigt".
+
+Every label that comes from an export (social spaces, providers, help types)
+goes through `_t`: plotly renders a subset of HTML in names, categories and
+hover texts (`<a href>` would become a live link), so `<`, `>` and `&` are
+written as entities, which plotly shows as the characters.
 """
+import html
+
+import pandas as pd
 import plotly.graph_objects as go
 
 from kjh_reports.format import NBSP
@@ -31,6 +45,69 @@ CONFIG = {
 
 HOVER_ANZAHL = "%{y:,.0f}"
 HOVER_EUR = "%{y:,.2f}" + NBSP + "€"
+
+
+def _t(text) -> str:
+    """A label from the data as plotly text: no tag can come alive (plotly decodes &lt; &gt; &amp;)."""
+    return html.escape("" if text is None else str(text), quote=False)
+
+
+def _ts(texte) -> list:
+    return [_t(x) for x in texte]
+
+
+GESCHUETZT = "geschützt"
+"""meta.einheit of the hatched segment: the suppressed parts of a stack together (total minus open parts)."""
+NICHT_GEZEIGT_TEXT = "Wert geschützt – nicht gezeigt"
+
+
+def stapel_schuetzen(teile: list[list], gesamt: list) -> tuple[list[list], list, list[bool]]:
+    """Parts of a stack with None for a suppressed part -> (parts, hatched remainder, category not shown).
+
+    Where a part is suppressed and the total is open, the remainder (total minus the open parts) is drawn as
+    one hatched segment, so the stack still reaches the total; where the total is suppressed as well, the
+    whole category is left out (no part drawn)."""
+    n = len(gesamt)
+    teile = [list(t) for t in teile]
+    rest, verborgen = [None] * n, [False] * n
+    for i in range(n):
+        if not any(t[i] is None for t in teile):
+            continue
+        if gesamt[i] is None:
+            verborgen[i] = True
+            for t in teile:
+                t[i] = None
+        else:
+            rest[i] = gesamt[i] - sum(t[i] or 0 for t in teile)
+    return teile, rest, verborgen
+
+
+def _rest_balken(fig: go.Figure, x: list, rest: list, horizontal: bool = False) -> None:
+    if not any(r for r in rest):
+        return
+    fig.add_bar(x=x, y=rest, name="geschützte Teile zusammen", marker_color="#ffffff",
+                marker={"pattern": {"shape": "/", "fgcolor": GRAU, "size": 6, "solidity": 0.35},
+                        "line": {"color": GRAU, "width": 0.5}},
+                meta={"einheit": GESCHUETZT},
+                hovertemplate="geschützte Teile zusammen (Summe minus gezeigte Teile): %{y:,.0f}<extra></extra>")
+
+
+def _nicht_gezeigt(fig: go.Figure, x: list, verborgen: list, datum: bool = False) -> None:
+    """A grey band over every category whose value is not shown (instead of a mark that reads as zero)."""
+    if not any(verborgen):
+        return
+    for i, (xi, v) in enumerate(zip(x, verborgen)):
+        if not v:
+            continue
+        if datum:
+            t = pd.Timestamp(xi)
+            x0, x1 = (t - pd.Timedelta(days=14)).isoformat(), (t + pd.Timedelta(days=14)).isoformat()
+        else:
+            x0, x1 = i - 0.45, i + 0.45
+        fig.add_vrect(x0=x0, x1=x1, fillcolor=GRAU, opacity=0.18, line_width=0, layer="below")
+    fig.add_scatter(x=[x[0]], y=[None], mode="markers", name=NICHT_GEZEIGT_TEXT,
+                    marker={"symbol": "square", "size": 12, "color": GRAU, "opacity": 0.35},
+                    meta={"einheit": "markierung"}, hoverinfo="skip")
 
 
 def farbe_hilfeart(codes: list[str]) -> dict[str, str]:
@@ -71,13 +148,20 @@ def _werte(v) -> list:
 
 
 # ---------------------------------------------------------------- Kreis
-def setting_balken(sozialraeume: list[str], je_setting: dict[str, list], laufend: list) -> go.Figure:
-    """Helps in the year per social space, stacked by setting; running on the reference date as a marker."""
+def setting_balken(sozialraeume: list[str], je_setting: dict[str, list], laufend: list, gesamt: list) -> go.Figure:
+    """Helps in the year per social space, stacked by setting; running on the reference date as a marker.
+
+    gesamt: the helps of each social space (None when suppressed): suppressed settings are drawn together as
+    the hatched remainder, never as a missing part of a smaller stack."""
     fig = go.Figure()
-    for setting, werte in je_setting.items():
-        fig.add_bar(x=sozialraeume, y=_werte(werte), name=SETTING_LABEL[setting], marker_color=FARBE_SETTING[setting],
+    x = _ts(sozialraeume)
+    teile, rest, verborgen = stapel_schuetzen([_werte(w) for w in je_setting.values()], _werte(gesamt))
+    for setting, werte in zip(je_setting, teile):
+        fig.add_bar(x=x, y=werte, name=SETTING_LABEL[setting], marker_color=FARBE_SETTING[setting],
                     meta={"einheit": "anzahl"}, hovertemplate=f"{SETTING_LABEL[setting]}: {HOVER_ANZAHL}<extra></extra>")
-    fig.add_scatter(x=sozialraeume, y=_werte(laufend), name="davon am Stichtag laufend", mode="markers",
+    _rest_balken(fig, x, rest)
+    _nicht_gezeigt(fig, x, verborgen)
+    fig.add_scatter(x=x, y=_werte(laufend), name="davon am Stichtag laufend", mode="markers",
                     marker={"symbol": "line-ew", "size": 60, "color": "#111", "line": {"width": 3, "color": "#111"}},
                     meta={"einheit": "anzahl"}, hovertemplate=f"laufend am Stichtag: {HOVER_ANZAHL}<extra></extra>")
     return _layout(fig, 400, "Hilfen", barmode="stack", hovermode="x unified")
@@ -88,10 +172,10 @@ def trend(jahre: list, reihen: dict[str, list], einheit: str, y_titel: str, farb
     fig = go.Figure()
     for name, werte in reihen.items():
         breit = 4 if name == hervorheben else 2.2
-        fig.add_scatter(x=[str(j) for j in jahre], y=_werte(werte), name=name, mode="lines+markers",
+        fig.add_scatter(x=[str(j) for j in jahre], y=_werte(werte), name=_t(name), mode="lines+markers",
                         line={"color": farben.get(name, GRAU), "width": breit,
                               "dash": "dot" if name == hervorheben else "solid"},
-                        meta={"einheit": einheit}, hovertemplate=f"{name}: {hover}<extra></extra>")
+                        meta={"einheit": einheit}, hovertemplate=f"{_t(name)}: {hover}<extra></extra>")
     return _layout(fig, 380, y_titel, x_titel=x_titel, hovermode="x unified")
 
 
@@ -111,7 +195,7 @@ def funnel(punkte: list[dict], p0: float, grenzen: dict, y_titel: str) -> go.Fig
     farben = [ROT if p["auffaellig"] else BLAU for p in sichtbar]
     fig.add_scatter(
         x=[p["einwohner"] for p in sichtbar], y=[p["eckwert"] for p in sichtbar],
-        mode="markers+text", text=[p["name"] for p in sichtbar], textposition="top center",
+        mode="markers+text", text=[_t(p["name"]) for p in sichtbar], textposition="top center",
         marker={"size": 12, "color": farben, "line": {"width": 1, "color": "#fff"}},
         name="Sozialraum", meta={"einheit": "quote"},
         hovertemplate="%{text}<br>Eckwert %{y:,.1f} je 1.000<br>%{x:,.0f} Einwohner unter 21<extra></extra>")
@@ -121,9 +205,17 @@ def funnel(punkte: list[dict], p0: float, grenzen: dict, y_titel: str) -> go.Fig
 
 def balken(namen: list[str], werte: list, einheit: str, y_titel: str, hover: str, farben=None,
            referenz: tuple[str, float] | None = None, horizontal: bool = False, hoehe: int = 360,
-           texte: list[str] | None = None) -> go.Figure:
+           texte: list[str] | None = None, spanne: tuple[list, list] | None = None) -> go.Figure:
+    """Bars; spanne = (lower ends, upper ends) of a range per bar, drawn as an error bar."""
     fig = go.Figure()
+    namen = _ts(namen)
     kw = {"x": _werte(werte), "y": namen, "orientation": "h"} if horizontal else {"x": namen, "y": _werte(werte)}
+    if spanne:
+        v = _werte(werte)
+        fehler = {"type": "data", "symmetric": False, "color": "#111", "thickness": 1.5, "width": 4,
+                  "array": [(o - w) if o is not None and w is not None else None for o, w in zip(spanne[1], v)],
+                  "arrayminus": [(w - u) if u is not None and w is not None else None for u, w in zip(spanne[0], v)]}
+        kw["error_x" if horizontal else "error_y"] = fehler
     fig.add_bar(**kw, marker_color=farben or BLAU, meta={"einheit": einheit}, name=y_titel,
                 text=texte, textposition="outside" if texte else None, cliponaxis=False,
                 hovertemplate=hover.replace("%{y", "%{x") if horizontal else hover)
@@ -131,10 +223,10 @@ def balken(namen: list[str], werte: list, einheit: str, y_titel: str, hover: str
         name, wert = referenz
         if horizontal:
             fig.add_vline(x=wert, line={"color": "#111", "dash": "dash", "width": 1.5},
-                          annotation_text=name, annotation_position="top")
+                          annotation_text=_t(name), annotation_position="top")
         else:
             fig.add_hline(y=wert, line={"color": "#111", "dash": "dash", "width": 1.5},
-                          annotation_text=name, annotation_position="top left")
+                          annotation_text=_t(name), annotation_position="top left")
     fig = _layout(fig, hoehe, "" if horizontal else y_titel, legende=False)
     if horizontal:
         fig.update_layout(xaxis={"title": {"text": y_titel}, "separatethousands": True},
@@ -144,28 +236,22 @@ def balken(namen: list[str], werte: list, einheit: str, y_titel: str, hover: str
 
 
 # ---------------------------------------------------------- Sozialraum
-def monate_gestapelt(monate: list, reihen: list[tuple[str, list, str]], gesamt: list,
-                     geschuetzt: list | None = None) -> go.Figure:
-    """Running helps at each month end, stacked by help type, with the total as a line."""
+def monate_gestapelt(monate: list, reihen: list[tuple[str, list, str]], gesamt: list) -> go.Figure:
+    """Running helps at each month end, stacked by help type, with the total as a line.
+
+    A month with a suppressed help type shows it within the hatched remainder; a month whose total is
+    suppressed shows no bar (grey band)."""
     fig = go.Figure()
-    for name, werte, farbe in reihen:
-        fig.add_bar(x=monate, y=_werte(werte), name=name, marker_color=farbe, meta={"einheit": "anzahl"},
-                    hovertemplate=f"{name}: {HOVER_ANZAHL}<extra></extra>")
+    teile, rest, verborgen = stapel_schuetzen([_werte(w) for _, w, _ in reihen], _werte(gesamt))
+    for (name, _, farbe), werte in zip(reihen, teile):
+        fig.add_bar(x=monate, y=werte, name=_t(name), marker_color=farbe, meta={"einheit": "anzahl"},
+                    hovertemplate=f"{_t(name)}: {HOVER_ANZAHL}<extra></extra>")
+    _rest_balken(fig, monate, rest)
     fig.add_scatter(x=monate, y=_werte(gesamt), name="alle Hilfen", mode="lines", line={"color": "#111", "width": 1.5},
                     meta={"einheit": "anzahl"}, hovertemplate=f"alle Hilfen: {HOVER_ANZAHL}<extra></extra>")
-    _geschuetzt_markieren(fig, monate, geschuetzt)
+    _nicht_gezeigt(fig, monate, verborgen, datum=True)
     return _layout(fig, 430, "laufende Hilfen am Monatsende", barmode="stack", bargap=0.15, hovermode="x unified",
                    xaxis={"tickformat": "%b %Y", "hoverformat": "%B %Y", "dtick": "M6"})
-
-
-def _geschuetzt_markieren(fig, monate, geschuetzt):
-    """A grey mark at zero for months whose value is protected, so a gap is not read as zero."""
-    if not geschuetzt or not any(geschuetzt):
-        return
-    x = [m for m, g in zip(monate, geschuetzt) if g]
-    fig.add_scatter(x=x, y=[0] * len(x), mode="markers", name="Wert geschützt",
-                    marker={"symbol": "x-thin-open", "size": 8, "color": GRAU, "line": {"width": 2}},
-                    meta={"einheit": "markierung"}, hovertemplate="geschützt<extra></extra>")
 
 
 def begonnen_beendet(monate: list, begonnen: list, beendet: list, geschuetzt: list) -> go.Figure:
@@ -174,7 +260,7 @@ def begonnen_beendet(monate: list, begonnen: list, beendet: list, geschuetzt: li
                 hovertemplate=f"begonnen: {HOVER_ANZAHL}<extra></extra>")
     fig.add_bar(x=monate, y=_werte(beendet), name="beendet", marker_color="#e76f51", meta={"einheit": "anzahl"},
                 hovertemplate=f"beendet: {HOVER_ANZAHL}<extra></extra>")
-    _geschuetzt_markieren(fig, monate, geschuetzt)
+    _nicht_gezeigt(fig, monate, geschuetzt, datum=True)
     return _layout(fig, 360, "Hilfen im Monat", barmode="group", bargap=0.2, hovermode="x unified",
                    xaxis={"tickformat": "%b %Y", "hoverformat": "%B %Y", "dtick": "M6"})
 
@@ -187,7 +273,7 @@ def budget_verlauf(monate: list, netto: list, kumuliert: list, deckel: float | N
                 hovertemplate=f"netto im Monat: {HOVER_EUR}<extra></extra>")
     if vorjahr:
         name, werte = vorjahr
-        fig.add_scatter(x=monate[:len(werte)], y=_werte(werte), name=name, mode="lines",
+        fig.add_scatter(x=monate[:len(werte)], y=_werte(werte), name=_t(name), mode="lines",
                         line={"color": GRAU, "dash": "dot", "width": 1.8}, meta={"einheit": "eur"},
                         hovertemplate=f"{name}: {HOVER_EUR}<extra></extra>")
     fig.add_scatter(x=monate[:len(kumuliert)], y=_werte(kumuliert), name="netto kumuliert", mode="lines+markers",
@@ -199,12 +285,12 @@ def budget_verlauf(monate: list, netto: list, kumuliert: list, deckel: float | N
             lo, hi = prognose["band"]
             fig.add_scatter(x=x + x[::-1], y=[prognose["von_wert"], hi, lo, prognose["von_wert"]],
                             fill="toself", fillcolor="rgba(231,111,81,0.18)", line={"width": 0}, mode="lines",
-                            name=prognose["band_name"], meta={"einheit": "eur"}, hoverinfo="skip")
+                            name=_t(prognose["band_name"]), meta={"einheit": "eur"}, hoverinfo="skip")
         fig.add_scatter(x=x, y=[prognose["von_wert"], prognose["wert"]], name="Prognose Jahresende",
                         mode="lines+markers", line={"color": "#e76f51", "width": 2.5, "dash": "dash"},
                         marker={"size": [0, 11], "color": "#e76f51"}, meta={"einheit": "eur"},
                         hovertemplate=f"Prognose: {HOVER_EUR}<extra></extra>")
-        fig.add_annotation(x=x[1], y=prognose["wert"], text=prognose.get("text", ""), showarrow=False,
+        fig.add_annotation(x=x[1], y=prognose["wert"], text=_t(prognose.get("text", "")), showarrow=False,
                            xanchor="right", yanchor="middle", xshift=-14, font={"color": "#b4472c"})
     if deckel:
         fig.add_scatter(x=[monate[0], monate[-1]], y=[deckel, deckel], name="Budget (Deckel)", mode="lines",
@@ -220,9 +306,10 @@ def gruppierte_balken(kategorien: list[str], reihen: list[tuple[str, list, str]]
                       hover: str, hoehe: int = 420) -> go.Figure:
     """Horizontal grouped bars (e.g. € per case-month by help type, one bar per year)."""
     fig = go.Figure()
+    kategorien = _ts(kategorien)
     for name, werte, farbe in reihen:
-        fig.add_bar(y=kategorien, x=_werte(werte), name=name, orientation="h", marker_color=farbe,
-                    meta={"einheit": einheit}, hovertemplate=f"{name}: {hover}<extra></extra>")
+        fig.add_bar(y=kategorien, x=_werte(werte), name=_t(name), orientation="h", marker_color=farbe,
+                    meta={"einheit": einheit}, hovertemplate=f"{_t(name)}: {hover}<extra></extra>")
     fig = _layout(fig, hoehe, "", barmode="group", hovermode="y unified")
     fig.update_layout(xaxis={"title": {"text": x_titel}, "separatethousands": True, "ticksuffix": NBSP + "€"},
                       yaxis={"autorange": "reversed", "automargin": True, "title": {"text": ""}},

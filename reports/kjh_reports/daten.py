@@ -51,6 +51,7 @@ class Berichtsdaten:
     quarantaene_gruende: pd.DataFrame
     pruefergebnisse: pd.DataFrame | None  # None: audit.pruefergebnisse does not exist (yet)
     extras: dict = field(default_factory=dict)
+    teilplaene: dict = field(default_factory=dict)  # Teilplan -> name (code list `teilplan`)
 
     def __getitem__(self, mart: str) -> pd.DataFrame:
         return self.marts[mart]
@@ -82,6 +83,11 @@ class Berichtsdaten:
             return str(code)
         r = row.iloc[0]
         return f"{r['paragraph']} {r['bezeichnung']}"
+
+    def teilplan_label(self, teilplan) -> str:
+        """'3634 Stationäre Hilfen', or the number alone when the code list does not name it."""
+        name = self.teilplaene.get(str(teilplan))
+        return f"{teilplan} {name}" if name else str(teilplan)
 
     def hilfeart_kurz(self, code: str) -> str:
         row = self.hilfearten.loc[self.hilfearten["hilfeart"] == code]
@@ -133,6 +139,9 @@ def lade(con, jahr: int | None = None) -> Berichtsdaten:
                 group by lauf_id order by max(geprueft_am) desc limit 1)
             select p.* from audit.pruefergebnisse p join letzter using (lauf_id)
             order by p.bestanden, case p.schweregrad when 'ERROR' then 0 else 1 end, p.asset, p.pruefung""")
+    teilplaene = dict(_df(con, "select code, bezeichnung from staging.stg_ref__codelisten where liste = 'teilplan'"
+                              ).itertuples(index=False)) \
+        if _tabelle_existiert(con, "staging", "stg_ref__codelisten") else {}
     letztes = int(stand["letztes_jahr"])
     berichtsjahr = min(jahr or letztes, letztes)
     stand_buchungen = marts["budget_auslastung"]["stand"].max()
@@ -150,6 +159,7 @@ def lade(con, jahr: int | None = None) -> Berichtsdaten:
         lieferungen=lieferungen,
         quarantaene_gruende=gruende,
         pruefergebnisse=pruef,
+        teilplaene=teilplaene,
     )
 
 

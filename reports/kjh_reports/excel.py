@@ -1,6 +1,9 @@
-"""The Excel workbook: one sheet per mart, German headers and number formats,
-frozen header row, filters, and the same small-cell protection as the pages
-(protected cells hold the symbol as text: '<3', 'x', '/').
+"""The Excel workbook: one sheet per mart and grain, each an Excel table
+(ListObject), German headers and number formats, frozen header row, and the
+same small-cell protection as the pages. Numbers are numbers: a protected cell
+is empty (grey) and the row's last column „geschützt“ names it with its symbol
+('<3', 'x', '/'). Totals have sheets of their own, never rows among the
+details. Texts are written as texts, also when they start with = + - @.
 
 External workbooks leave out the split of monthly expenditure by type of help
 (single helps' costs would be readable); internal ones keep the mart's grain.
@@ -13,13 +16,17 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from kjh_reports import budget as bu
 from kjh_reports import daten as daten_mod
 from kjh_reports import geheimhaltung as gh
-from kjh_reports.daten import Berichtsdaten
+from kjh_reports.daten import KREIS, Berichtsdaten
 from kjh_reports.format import datum
 from kjh_reports.pages import WORKBOOK
 from kjh_reports.schutz import ALLE, NICHT_GEZEIGT, UEBRIGE, Geschuetzt, schuetze
+
+ERLAEUTERUNGEN = "Erläuterungen"
 
 FORMATE = {
     "anzahl": "#,##0",
@@ -68,79 +75,8 @@ def blaetter(d: Berichtsdaten, g: Geschuetzt) -> list[Blatt]:
     label = {r.hilfeart: f"{r.paragraph} {r.bezeichnung}" for r in d.hilfearten.itertuples(index=False)}
     out = []
 
-    # ---- fallzahlen_jahr
-    f = d["fallzahlen_jahr"].copy()
-    f["hilfen"] = f["laufend_31_12"] + f["beendet"]
-    zahlen = ["laufend_31_12", "begonnen", "beendet", "hilfen", "davon_41", "davon_ambulant", "davon_teilstationaer",
-              "davon_stationaer"]
-    ordnung = {c: i for i, c in enumerate(d.hilfearten["hilfeart"])}
-    text = ""
-    if not intern:  # as published on the pages: rare help types as one group, and the social space's total
-        stichtage = f.groupby("jahr")["stichtag"].first()
-        zeilen = []
-        for (j, s), grp in f.groupby(["jahr", "sozialraum"]):
-            codes = sorted(grp["hilfeart"], key=lambda x: ordnung.get(x, 99))
-            for hcode in g.hilfearten_jahr(codes) + [ALLE]:
-                zeilen.append({"jahr": j, "sozialraum": s, "hilfeart": hcode, "stichtag": stichtage[j],
-                               **{c: g.jahr(j, c, s, hcode)[0] for c in zahlen}})
-        f = pd.DataFrame(zeilen)
-        if g.seltene_jahr:
-            text = (" In dieser Fassung stehen seltene Hilfearten (" + ", ".join(g.seltene_jahr) + ") nur zusammen "
-                    "als 'übrige Hilfearten'.")
-    else:
-        f = f.sort_values(["jahr", "sozialraum", "hilfeart"]).reset_index(drop=True)
-    hcodes = list(f["hilfeart"])
-    f["bezeichnung"] = [label.get(x, x) for x in f["hilfeart"]]
-    f["hilfeart"] = [x if x in label else "" for x in f["hilfeart"]]
-    st = pd.DataFrame({c: [g.jahr(j, c, s, h)[1] for j, s, h in zip(f["jahr"], f["sozialraum"], hcodes)]
-                       for c in zahlen})
-    out.append(Blatt("Fallzahlen Jahr", "Hilfen je Jahr, Sozialraum und Hilfeart (Mart fallzahlen_jahr): laufend am "
-                     "31.12. (im laufenden Jahr am Stichtag), begonnen, beendet; Hilfen = laufend + beendet." + text,
-                     [Spalte("jahr", "Jahr", "jahr"), Spalte("sozialraum", "Sozialraum", "text"),
-                      Spalte("hilfeart", "Hilfeart", "text", 9), Spalte("bezeichnung", "Bezeichnung", "text", 40),
-                      Spalte("stichtag", "Stichtag", "datum"),
-                      Spalte("laufend_31_12", "laufend am Stichtag", "anzahl"), Spalte("begonnen", "begonnen", "anzahl"),
-                      Spalte("beendet", "beendet", "anzahl"), Spalte("hilfen", "Hilfen im Jahr", "anzahl"),
-                      Spalte("davon_41", "davon § 41", "anzahl"), Spalte("davon_ambulant", "davon ambulant", "anzahl"),
-                      Spalte("davon_teilstationaer", "davon teilstationär", "anzahl", 13),
-                      Spalte("davon_stationaer", "davon stationär", "anzahl")], f, st))
-
-    # ---- fallzahlen_monat
-    m = d["fallzahlen_monat"].copy()
-    m["monat"] = pd.to_datetime(m["monat"])
-    kennz = ("laufend_monatsende", "begonnen", "beendet")
-    if not intern:  # as published on the pages: rare help types as one group, begun/ended for all together
-        stichtage = m.groupby("monat")["stichtag"].first()
-        zeilen = []
-        ordnung = {c: i for i, c in enumerate(d.hilfearten["hilfeart"])}
-        for (t, s), grp in m.groupby(["monat", "sozialraum"]):
-            sichtbar = sorted((x for x in grp["hilfeart"] if x not in g.seltene), key=lambda x: ordnung.get(x, 99))
-            for hcode in sichtbar + \
-                    ([UEBRIGE] if g.seltene else []) + [ALLE]:
-                zeilen.append({"monat": t, "sozialraum": s, "hilfeart": hcode, "stichtag": stichtage[t],
-                               **{c: g.monat(t, c, s, hcode)[0] for c in kennz}})
-        m = pd.DataFrame(zeilen)
-        m["bezeichnung"] = [label.get(x, x) for x in m["hilfeart"]]
-        m["hilfeart"] = [x if x in label else "" for x in m["hilfeart"]]
-        hcodes = [r["hilfeart"] or r["bezeichnung"] for _, r in m.iterrows()]
-        text = (" In dieser Fassung stehen seltene Hilfearten (" + ", ".join(g.seltene) + ") nur zusammen als "
-                "'übrige Hilfearten', und begonnene/beendete Hilfen je Monat nur für alle Hilfearten zusammen "
-                "(je Hilfeart und Monat wären es fast nur Werte unter 3; je Jahr im Blatt Fallzahlen Jahr).")
-    else:
-        m["bezeichnung"] = m["hilfeart"].map(label)
-        m = m.sort_values(["monat", "sozialraum", "hilfeart"]).reset_index(drop=True)
-        hcodes = list(m["hilfeart"])
-        text = ""
-    hcodes = [{"übrige Hilfearten": UEBRIGE, "alle Hilfearten": ALLE}.get(x, x) for x in hcodes]
-    st = pd.DataFrame({c: [g.monat(t, c, s, hc)[1] for t, s, hc in zip(m["monat"], m["sozialraum"], hcodes)]
-                       for c in kennz})
-    out.append(Blatt("Fallzahlen Monat", "Hilfen je Monat, Sozialraum und Hilfeart (Mart fallzahlen_monat): laufend am "
-                     "Monatsende, im Monat begonnen und beendet." + text,
-                     [Spalte("monat", "Monat", "monat"), Spalte("sozialraum", "Sozialraum", "text"),
-                      Spalte("hilfeart", "Hilfeart", "text", 9), Spalte("bezeichnung", "Bezeichnung", "text", 40),
-                      Spalte("stichtag", "Stichtag", "datum"),
-                      Spalte("laufend_monatsende", "laufend am Monatsende", "anzahl", 14),
-                      Spalte("begonnen", "begonnen", "anzahl"), Spalte("beendet", "beendet", "anzahl")], m, st))
+    # ---- case counts: one sheet per grain (help type, social space, county), no subtotal among detail rows
+    out += _fallzahlen(d, g, label)
 
     # ---- ausgaben_jahr
     a = d["ausgaben_jahr"].sort_values(["haushaltsjahr", "sozialraum", "teilplan"]).reset_index(drop=True)
@@ -175,6 +111,8 @@ def blaetter(d: Berichtsdaten, g: Geschuetzt) -> list[Blatt]:
 
     # ---- kosten_je_fall
     k = d["kosten_je_fall"].copy()
+    ordnung = {c: i for i, c in enumerate(d.hilfearten["hilfeart"])}
+    text = ""
     if not intern and g.seltene_jahr:  # the rare help types as one group, as in Fallzahlen Jahr
         selten = k[k["hilfeart"].isin(g.seltene_jahr)]
         gruppe = selten.groupby(["jahr", "sozialraum"], as_index=False)[["fallmonate", "netto_periodengerecht_eur"]].sum()
@@ -182,6 +120,7 @@ def blaetter(d: Berichtsdaten, g: Geschuetzt) -> list[Blatt]:
         gruppe["eur_je_fallmonat"] = (gruppe["netto_periodengerecht_eur"] / gruppe["fallmonate"]).where(
             gruppe["fallmonate"] > 0).round(2)
         k = pd.concat([k[~k["hilfeart"].isin(g.seltene_jahr)], gruppe], ignore_index=True)
+        text = " " + _SELTENE_TEXT.format(", ".join(g.seltene_jahr))
     k["_ord"] = [ordnung.get(x, 99) for x in k["hilfeart"]]
     k = k.sort_values(["jahr", "sozialraum", "_ord"]).reset_index(drop=True)
     hcodes = list(k["hilfeart"])
@@ -193,7 +132,7 @@ def blaetter(d: Berichtsdaten, g: Geschuetzt) -> list[Blatt]:
     st = pd.DataFrame({"fallmonate": dep, "netto_periodengerecht_eur": dep, "eur_je_fallmonat": qs})
     out.append(Blatt("Kosten je Fall", "Periodengerechte Netto-Ausgaben, Fallmonate und Netto je Fallmonat je Jahr, "
                      f"Sozialraum und Hilfeart (Mart kosten_je_fall). Netto je Fallmonat erst ab "
-                     f"{gh.MINDESTNENNER_FAELLE} Hilfen." + text,
+                     f"{gh.MINDESTNENNER_FAELLE} Hilfen im Jahr." + text,
                      [Spalte("jahr", "Jahr", "jahr"), Spalte("sozialraum", "Sozialraum", "text"),
                       Spalte("hilfeart", "Hilfeart", "text", 9), Spalte("bezeichnung", "Bezeichnung", "text", 40),
                       Spalte("fallmonate", "Fallmonate", "dezimal"),
@@ -213,13 +152,19 @@ def blaetter(d: Berichtsdaten, g: Geschuetzt) -> list[Blatt]:
 
     # ---- budget_auslastung
     b = d["budget_auslastung"].sort_values(["haushaltsjahr", "sozialraum", "teilplan"]).reset_index(drop=True)
-    out.append(Blatt("Budgetauslastung", "Budget, Netto bis Stand, Prognose des Jahresendes, Auslastung und Ampel je "
-                     "Haushaltsjahr, Sozialraum und Teilplan (Mart budget_auslastung).",
+    b["teilplan_name"] = [d.teilplaene.get(str(t), "") for t in b["teilplan"]]
+    out.append(Blatt("Budgetauslastung", "Budget, Netto bis Stand, Prognose des Jahresendes mit ihrer Spanne, "
+                     "Auslastung und Ampel je Haushaltsjahr, Sozialraum und Teilplan (Mart budget_auslastung). "
+                     + bu.AMPEL_REGEL,
                      [Spalte("haushaltsjahr", "Haushaltsjahr", "jahr", 13), Spalte("sozialraum", "Sozialraum", "text"),
-                      Spalte("teilplan", "Teilplan", "text", 9), Spalte("budget_eur", "Budget", "eur"),
+                      Spalte("teilplan", "Teilplan", "text", 9), Spalte("teilplan_name", "Teilplan-Bezeichnung", "text", 24),
+                      Spalte("budget_eur", "Budget", "eur"),
                       Spalte("netto_bis_stand_eur", "Netto bis Stand", "eur"), Spalte("stand", "Stand", "datum"),
                       Spalte("prognose_basis", "Basis", "text", 10),
                       Spalte("prognose_jahresende_eur", "Prognose Jahresende", "eur", 19),
+                      Spalte("prognose_unten_eur", "Spanne von", "eur", 16),
+                      Spalte("prognose_oben_eur", "Spanne bis", "eur", 16),
+                      Spalte("prognose_spanne_basis", "Spanne aus", "text", 10),
                       Spalte("prognose_auslastung_pct", "Auslastung", "pct"), Spalte("ampel", "Ampel", "text", 8),
                       Spalte("restmittel_eur", "Restmittel", "eur")], b, pd.DataFrame(index=b.index)))
 
@@ -275,6 +220,114 @@ def blaetter(d: Berichtsdaten, g: Geschuetzt) -> list[Blatt]:
     return out
 
 
+_SELTENE_TEXT = "Seltene Hilfearten ({}) stehen in dieser Fassung nur zusammen als „übrige Hilfearten“."
+_ZAHLEN_JAHR = [("laufend_31_12", "laufend am Stichtag", 12), ("begonnen", "begonnen", 12), ("beendet", "beendet", 12),
+                ("hilfen", "Hilfen im Jahr", 12), ("davon_41", "davon § 41", 12),
+                ("davon_ambulant", "davon ambulant", 12), ("davon_teilstationaer", "davon teilstationär", 13),
+                ("davon_stationaer", "davon stationär", 12)]
+
+
+def _fallzahlen(d: Berichtsdaten, g: Geschuetzt, label: dict) -> list[Blatt]:
+    """Yearly and monthly counts, each as three sheets: per help type (detail), per social space, county.
+
+    Only the detail sheet has a help-type column; its rows are the published help types (the rare ones as
+    one group 'übrige Hilfearten' externally, a category of its own, not a subtotal), so filtering a year
+    and summing a column gives the county figure, less what is protected (flag column 'geschützt')."""
+    intern = g.intern
+    ordnung = {c: i for i, c in enumerate(d.hilfearten["hilfeart"])}
+    f = d["fallzahlen_jahr"]
+    m = d["fallzahlen_monat"].assign(monat=lambda x: pd.to_datetime(x["monat"]))
+    stichtag_j = f.groupby("jahr")["stichtag"].first()
+    stichtag_m = m.groupby("monat")["stichtag"].first()
+    sozialraeume = d.sozialraeume
+    kopf_j = [Spalte("jahr", "Jahr", "jahr")]
+    kopf_m = [Spalte("monat", "Monat", "monat")]
+    sr_sp = Spalte("sozialraum", "Sozialraum", "text")
+    ha_sp = [Spalte("hilfeart", "Hilfeart", "text", 9), Spalte("bezeichnung", "Bezeichnung", "text", 40)]
+    kennz_m = ["laufend_monatsende"] if not intern else ["laufend_monatsende", "begonnen", "beendet"]
+    titel_m = {"laufend_monatsende": ("laufend am Monatsende", 14), "begonnen": ("begonnen", 12),
+               "beendet": ("beendet", 12)}
+
+    def blatt(titel, text, zeit_spalten, zeilen, kennzahlen, titel_k, lookup):
+        df = pd.DataFrame(zeilen)
+        werte, status = {}, {}
+        for c in kennzahlen:
+            paare = [lookup(r, c) for r in zeilen]
+            werte[c] = [w for w, _ in paare]
+            status[c] = [st for _, st in paare]
+        for c in kennzahlen:
+            df[c] = werte[c]
+        spalten = [*zeit_spalten, Spalte("stichtag", "Stichtag", "datum"),
+                   *[Spalte(c, titel_k[c][0], "anzahl", titel_k[c][1]) for c in kennzahlen]]
+        return Blatt(titel, text, spalten, df, pd.DataFrame(status))
+
+    def hilfeart_zeile(zeit, t, s, hcode, stichtag):
+        return {zeit: t, "sozialraum": s, "hilfeart": hcode if hcode in label else "",
+                "bezeichnung": label.get(hcode, hcode), "_code": hcode, "stichtag": stichtag}
+
+    # yearly
+    det, srz, kr = [], [], []
+    for j in sorted(f["jahr"].unique()):
+        j = int(j)
+        for s in sozialraeume:
+            codes = sorted(set(f[(f["jahr"] == j) & (f["sozialraum"] == s)]["hilfeart"]),
+                           key=lambda x: ordnung.get(x, 99))
+            if not codes:
+                continue
+            for hcode in (g.hilfearten_jahr(codes) if not intern else codes):
+                det.append(hilfeart_zeile("jahr", j, s, hcode, stichtag_j[j]))
+            srz.append({"jahr": j, "sozialraum": s, "_code": ALLE, "stichtag": stichtag_j[j]})
+        kr.append({"jahr": j, "sozialraum": KREIS, "_code": ALLE, "stichtag": stichtag_j[j]})
+    jz = [c for c, _, _ in _ZAHLEN_JAHR]
+    jt = {c: (t, b) for c, t, b in _ZAHLEN_JAHR}
+
+    def lj(r, c):
+        w, st = g.jahr(r["jahr"], c, r["sozialraum"], r["_code"])
+        return w, st
+
+    selten = (" " + _SELTENE_TEXT.format(", ".join(g.seltene_jahr))) if not intern and g.seltene_jahr else ""
+    basis = ("laufend am 31.12. (im laufenden Jahr am Stichtag), im Jahr begonnen und beendet; Hilfen im Jahr = "
+             "laufend + beendet; davon nach Setting und § 41 (Mart fallzahlen_jahr).")
+    out = [blatt("Fallzahlen Jahr", f"Hilfen je Jahr, Sozialraum und Hilfeart: {basis}{selten} Ohne Summenzeilen: "
+                 "die Summen stehen in den Blättern „Fallzahlen Jahr Sozialraum“ und „Fallzahlen Jahr Kreis“.",
+                 [*kopf_j, sr_sp, *ha_sp], det, jz, jt, lj),
+           blatt("Fallzahlen Jahr Sozialraum", f"Hilfen je Jahr und Sozialraum, alle Hilfearten zusammen: {basis}",
+                 [*kopf_j, sr_sp], srz, jz, jt, lj),
+           blatt("Fallzahlen Jahr Kreis", f"Hilfen je Jahr im ganzen Kreis, alle Hilfearten zusammen: {basis}",
+                 [*kopf_j, sr_sp], kr, jz, jt, lj)]
+
+    # monthly
+    det, srz, kr = [], [], []
+    for t in sorted(m["monat"].unique()):
+        t = pd.Timestamp(t)
+        for s in sozialraeume:
+            codes = sorted(set(m[(m["monat"] == t) & (m["sozialraum"] == s)]["hilfeart"]),
+                           key=lambda x: ordnung.get(x, 99))
+            if not codes:
+                continue
+            sichtbar = codes if intern else [c for c in codes if c not in g.seltene] + ([UEBRIGE] if g.seltene else [])
+            for hcode in sichtbar:
+                det.append(hilfeart_zeile("monat", t, s, hcode, stichtag_m[t]))
+            srz.append({"monat": t, "sozialraum": s, "_code": ALLE, "stichtag": stichtag_m[t]})
+        kr.append({"monat": t, "sozialraum": KREIS, "_code": ALLE, "stichtag": stichtag_m[t]})
+
+    def lm(r, c):
+        return g.monat(r["monat"], c, r["sozialraum"], r["_code"])
+
+    basis_m = "laufend am Monatsende (im laufenden Monat am Stichtag), im Monat begonnen und beendet (Mart fallzahlen_monat)."
+    nur = ("" if intern else " Begonnene und beendete Hilfen je Monat stehen in dieser Fassung nur für alle Hilfearten "
+           "zusammen (Blatt „Fallzahlen Monat Sozialraum“): je Hilfeart wären es fast nur Werte unter 3.")
+    selten_m = (" " + _SELTENE_TEXT.format(", ".join(g.seltene))) if not intern and g.seltene else ""
+    alle_m = ["laufend_monatsende", "begonnen", "beendet"]
+    out += [blatt("Fallzahlen Monat", f"Hilfen je Monat, Sozialraum und Hilfeart: {basis_m}{selten_m}{nur}",
+                  [*kopf_m, sr_sp, *ha_sp], det, kennz_m, titel_m, lm),
+            blatt("Fallzahlen Monat Sozialraum", f"Hilfen je Monat und Sozialraum, alle Hilfearten zusammen: {basis_m}",
+                  [*kopf_m, sr_sp], srz, alle_m, titel_m, lm),
+            blatt("Fallzahlen Monat Kreis", f"Hilfen je Monat im ganzen Kreis, alle Hilfearten zusammen: {basis_m}",
+                  [*kopf_m, sr_sp], kr, alle_m, titel_m, lm)]
+    return out
+
+
 _KENNZAHL = {
     "laufend_31_12": ("laufende Hilfen am 31.12.", "anzahl"), "begonnen": ("begonnene Hilfen", "anzahl"),
     "beendet": ("beendete Hilfen", "anzahl"), "davon_41": ("davon § 41", "anzahl"),
@@ -327,6 +380,10 @@ def _kv_status(g: Geschuetzt, kennzahl: str, art: str, wert, jahr: int, sr: str)
 
 # ------------------------------------------------------------------ writing
 _SYMBOL = {gh.PRIMAER: gh.ZEICHEN_KLEIN, gh.SEKUNDAER: gh.ZEICHEN_GESPERRT, "nicht_sicher": gh.ZEICHEN_NICHT_SICHER}
+FLAGGE = "geschützt"
+"""Last column of every sheet with protected figures: which cells of the row are empty, and why ('<3', 'x', '/')."""
+FORMEL_ZEICHEN = ("=", "+", "-", "@")
+"""A text starting with one of these would be read as a formula by spreadsheet programs: written as text."""
 
 
 def _wert(v, art):
@@ -343,6 +400,17 @@ def _wert(v, art):
     return v
 
 
+def zelle_setzen(ws, zeile: int, spalte: int, wert):
+    """Write a value; a string is always a string (never a formula, whatever it starts with)."""
+    c = ws.cell(row=zeile, column=spalte)
+    if isinstance(wert, str):
+        c.value = wert
+        c.data_type = "s"  # openpyxl would store '=…' as a formula
+    else:
+        c.value = wert
+    return c
+
+
 def _stile(wb: Workbook) -> None:
     kopf = NamedStyle(name="kopf", font=Font(bold=True, color="FFFFFF"),
                       fill=PatternFill("solid", fgColor="1D4E89"),
@@ -351,67 +419,101 @@ def _stile(wb: Workbook) -> None:
     for art, fmt in FORMATE.items():
         wb.add_named_style(NamedStyle(name=f"z_{art}", number_format=fmt,
                                       alignment=Alignment(horizontal="left" if art == "text" else "right")))
-    wb.add_named_style(NamedStyle(name="geschuetzt", font=Font(italic=True, color="5B6470"),
+    wb.add_named_style(NamedStyle(name="geschuetzt", fill=PatternFill("solid", fgColor="ECEFF3"),
                                   alignment=Alignment(horizontal="right")))
     wb.add_named_style(NamedStyle(name="eingeschraenkt", number_format='"("#,##0.00")"',
                                   font=Font(italic=True), alignment=Alignment(horizontal="right")))
+    wb.add_named_style(NamedStyle(name="umbruch", alignment=Alignment(wrap_text=True, vertical="top")))
+
+
+def _tabellenname(titel: str) -> str:
+    name = "".join(ch if ch.isalnum() else "_" for ch in titel)
+    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("Ä", "Ae"), ("Ö", "Oe"), ("Ü", "Ue"), ("ß", "ss")):
+        name = name.replace(a, b)
+    return "T_" + name
 
 
 def _blatt(wb: Workbook, b: Blatt) -> None:
+    """One sheet as an Excel table (ListObject): header, typed values, protected cells empty and flagged."""
     ws = wb.create_sheet(b.titel[:31])
-    ws.append([s.titel for s in b.spalten])
-    for c in ws[1]:
-        c.style = "kopf"
+    mit_flagge = any(s.name in b.status for s in b.spalten)
+    kopf = [s.titel for s in b.spalten] + ([FLAGGE] if mit_flagge else [])
+    for j, t in enumerate(kopf, start=1):
+        zelle_setzen(ws, 1, j, t).style = "kopf"
     ws.row_dimensions[1].height = 32
     zeilenart = b.zeilen[ZEILENART].tolist() if ZEILENART in b.zeilen else None
     status_spalten = {s.name: b.status[s.name].tolist() for s in b.spalten if s.name in b.status}
     werte = {s.name: b.zeilen[s.name].tolist() for s in b.spalten}
     for i in range(len(b.zeilen)):
-        zeile = []
-        for s in b.spalten:
+        flaggen = []
+        for j, s in enumerate(b.spalten, start=1):
             art = s.art if s.art != "zeilenart" else (zeilenart[i] if zeilenart else "dezimal")
-            st = status_spalten.get(s.name, [gh.OFFEN] * len(b.zeilen))[i]
+            st = status_spalten[s.name][i] if s.name in status_spalten else gh.OFFEN
             if st in _SYMBOL:
-                zeile.append((_SYMBOL[st], "geschuetzt"))
+                zelle_setzen(ws, i + 2, j, None).style = "geschuetzt"
+                flaggen.append(f"{s.titel}: {_SYMBOL[st]}")
             elif st == NICHT_GEZEIGT:
-                zeile.append((None, f"z_{art}"))
+                zelle_setzen(ws, i + 2, j, None).style = f"z_{art}"
             elif st == "eingeschraenkt":
-                zeile.append((_wert(werte[s.name][i], art), "eingeschraenkt"))
+                zelle_setzen(ws, i + 2, j, _wert(werte[s.name][i], art)).style = "eingeschraenkt"
             else:
-                zeile.append((_wert(werte[s.name][i], art), f"z_{art}"))
-        for j, (wert, stil) in enumerate(zeile, start=1):
-            ws.cell(row=i + 2, column=j, value=wert).style = stil
+                zelle_setzen(ws, i + 2, j, _wert(werte[s.name][i], art)).style = f"z_{art}"
+        if mit_flagge:
+            zelle_setzen(ws, i + 2, len(b.spalten) + 1, "; ".join(flaggen) or None).style = "z_text"
     for j, s in enumerate(b.spalten, start=1):
         ws.column_dimensions[get_column_letter(j)].width = s.breite or max(BREITE.get(s.art, 14), len(s.titel) + 2)
+    if mit_flagge:
+        ws.column_dimensions[get_column_letter(len(kopf))].width = 34
     ws.freeze_panes = "A2"
-    if len(b.zeilen):
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(b.spalten))}{len(b.zeilen) + 1}"
+    if len(b.zeilen):  # an Excel table: filter buttons, pivot source, banded rows
+        tab = Table(displayName=_tabellenname(b.titel), ref=f"A1:{get_column_letter(len(kopf))}{len(b.zeilen) + 1}")
+        tab.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        ws.add_table(tab)
 
 
-def _hinweise(wb: Workbook, d: Berichtsdaten, intern: bool, liste: list[Blatt]) -> None:
+def _erlaeuterungen(wb: Workbook, d: Berichtsdaten, intern: bool, liste: list[Blatt], nicht_schuetzbar: int = 0) -> None:
     ws = wb.active
-    ws.title = "Hinweise"
+    ws.title = ERLAEUTERUNGEN
     ws["A1"] = "Kennzahlen der Kinder- und Jugendhilfe nach Sozialräumen"
     ws["A1"].font = Font(bold=True, size=14, color="1D4E89")
     ws["A3"], ws["B3"] = "Datenstand", datum(d.berichtsstand)
     ws["A4"], ws["B4"] = "Berichtsjahr", str(d.berichtsjahr)
-    ws["A5"], ws["B5"] = "Fassung", ("INTERN – exakte Fallzahlen, nicht weitergeben" if intern else
-                                     f"zur Weitergabe geeignet – Fallzahlen von 1 bis {gh.MINDESTFALLZAHL - 1} geschützt")
-    ws["B5"].font = Font(bold=True, color="B71C1C" if intern else "2E7D32")
+    if intern:
+        fassung = "INTERN – exakte Fallzahlen, nicht weitergeben"
+    elif nicht_schuetzbar:
+        fassung = (f"NICHT zur Weitergabe – {nicht_schuetzbar} kleine Fallzahlen ließen sich aus Summen errechnen")
+    else:
+        fassung = f"zur Weitergabe geeignet – Fallzahlen von 1 bis {gh.MINDESTFALLZAHL - 1} geschützt"
+    ws["A5"], ws["B5"] = "Fassung", fassung
+    ws["B5"].font = Font(bold=True, color="B71C1C" if intern or nicht_schuetzbar else "2E7D32")
     r = 7
+    ws.cell(r, 1, "So ist die Mappe aufgebaut").font = Font(bold=True)
+    for satz in (
+        "Jedes Blatt ist eine Excel-Tabelle mit einer Zeile je Merkmalskombination (Filter, Pivot-Tabellen "
+        "und Summen funktionieren direkt).",
+        "Summen stehen in eigenen Blättern (…Sozialraum, …Kreis), nie zwischen den Detailzeilen.",
+        "Zahlen sind Zahlen. Geschützte Werte sind leere, grau hinterlegte Zellen; die Spalte „geschützt“ "
+        "nennt sie mit ihrem Zeichen. Eine Summe über eine Spalte mit geschützten Zellen ist deshalb "
+        "kleiner als die veröffentlichte Summe.",
+    ):
+        r += 1
+        ws.cell(r, 2, satz).style = "umbruch"
+    r += 2
     ws.cell(r, 1, "Zeichenerklärung").font = Font(bold=True)
     for z, t in gh.ZEICHENERKLAERUNG:
+        if z == "( )" and not intern:
+            continue
         r += 1
-        ws.cell(r, 1, z)
-        ws.cell(r, 2, t)
+        zelle_setzen(ws, r, 1, z)
+        zelle_setzen(ws, r, 2, t)
     r += 2
     ws.cell(r, 1, "Blätter").font = Font(bold=True)
     for b in liste:
         r += 1
-        ws.cell(r, 1, b.titel)
-        ws.cell(r, 2, b.beschreibung)
-    ws.column_dimensions["A"].width = 24
-    ws.column_dimensions["B"].width = 120
+        zelle_setzen(ws, r, 1, b.titel)
+        zelle_setzen(ws, r, 2, b.beschreibung).style = "umbruch"
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 110
 
 
 @dataclass
@@ -421,6 +523,7 @@ class Mappe:
     zeilen: int
     gesperrte_zellen: int
     intern: bool
+    nicht_schuetzbar: int = 0
 
 
 def schreibe(d: Berichtsdaten, reports_dir: Path, intern: bool, g: Geschuetzt | None = None) -> Mappe:
@@ -428,7 +531,7 @@ def schreibe(d: Berichtsdaten, reports_dir: Path, intern: bool, g: Geschuetzt | 
     liste = blaetter(d, g)
     wb = Workbook()
     _stile(wb)
-    _hinweise(wb, d, intern, liste)
+    _erlaeuterungen(wb, d, intern, liste, 0 if intern else g.sperrung.nicht_schuetzbar)
     for b in liste:
         _blatt(wb, b)
     reports_dir = Path(reports_dir)
@@ -438,7 +541,8 @@ def schreibe(d: Berichtsdaten, reports_dir: Path, intern: bool, g: Geschuetzt | 
     wb.save(tmp)
     os.replace(tmp, ziel)
     gesperrt = sum(int(b.status.isin([gh.PRIMAER, gh.SEKUNDAER, "nicht_sicher"]).to_numpy().sum()) for b in liste)
-    return Mappe(ziel, len(liste), sum(len(b.zeilen) for b in liste), 0 if intern else gesperrt, intern)
+    return Mappe(ziel, len(liste), sum(len(b.zeilen) for b in liste), 0 if intern else gesperrt, intern,
+                 0 if intern else g.sperrung.nicht_schuetzbar)
 
 
 def write_workbook(warehouse_path: Path, reports_dir: Path, intern: bool, jahr: int | None = None) -> Path:

@@ -43,13 +43,23 @@ denominator are then shown in parentheses ("eingeschränkte Aussagekraft").
    is locked (the cheapest, counting what it entails: totals of a social space
    and of the county weigh most), and the audit repeats.
 
-Limits, stated plainly: the audit propagates bounds, it is not an integer
-program over all tables; and where a line consists of small counts only
-(1 + 1 with a total of '<3') no suppression can help, only combining
-categories (which the reports do for rare types of help). The number of small
-counts still pinned down is reported as ``Sperrung.nicht_schuetzbar``
-(tests/test_reports_geheimhaltung.py checks random tables against a
-brute-force reader).
+   Where no complement is left to lock – a line of small counts alone
+   (1 + 1 with a total of '<3' reveals 1, 1 and 2), or a cell whose lines are
+   locked throughout – a '<3' is shown as ``x`` instead (the total of such a
+   line first): the reader then no longer knows it is 1 or 2. The audit
+   credits the reader with knowing which ``x`` are small (at least 1) and which
+   are not (at least 3), more than the symbols say.
+
+   Finally an exact reader (kjh_reports.leser: an integer program per group of
+   connected locked cells) looks for small counts that only combinations of
+   integers give away; each found is freed the same way, and both audits
+   repeat.
+
+The number of small counts still pinned down is reported as
+``Sperrung.nicht_schuetzbar`` (0 on the demo county); the pages then say "NICHT
+zur Weitergabe". tests/test_reports_geheimhaltung.py checks random tables
+against a brute-force reader, tests/test_reports_offenlegung.py the published
+workbook against an independent integer reader.
 """
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
@@ -78,7 +88,8 @@ ZEICHEN_FEHLT = "."                     # unknown
 ZEICHENERKLAERUNG = (
     (ZEICHEN_NULL, "genau null"),
     (ZEICHEN_KLEIN, f"1 bis {MINDESTFALLZAHL - 1} Fälle: zum Schutz der Betroffenen nicht gezeigt"),
-    (ZEICHEN_GESPERRT, "gesperrt, damit eine Summe keinen kleinen Wert verrät (Sekundärsperrung)"),
+    (ZEICHEN_GESPERRT, "gesperrt: nicht gezeigt, damit über Summen kein kleiner Wert erkennbar wird "
+                       "(Sekundärsperrung; auch ein kleiner Wert kann gesperrt sein)"),
     (ZEICHEN_NICHT_SICHER, f"Quote nicht gezeigt: weniger als {MINDESTNENNER_FAELLE} Hilfen "
                            f"bzw. {MINDESTNENNER_EINWOHNER} Einwohner dahinter"),
     ("( )", "eingeschränkte Aussagekraft: kleine Basis (nur in internen Berichten)"),
@@ -87,6 +98,7 @@ ZEICHENERKLAERUNG = (
 
 OFFEN, PRIMAER, SEKUNDAER = "offen", "primaer", "sekundaer"
 MAX_PRUEFRUNDEN = 200
+MAX_HOCHSTUFUNGEN = 30  # rounds of showing small totals of small-only lines as 'x' (each followed by an audit)
 MAX_PRUEFUNGEN = 300  # full audits (a local check counts 1/20) per problem: bounds the time on any data
 SIMULATION_GRENZE = 25
 GESPERRT = (PRIMAER, SEKUNDAER)
@@ -174,10 +186,55 @@ class Sperrproblem:
             for k in _eintraege(linie):
                 self._linien_der_zelle[k].append(i)
         self._zeilenweise(status, range(len(self.linien)))
-        # the reader combines lines: audit all of them together, lock more until no small count is pinned down
-        # (except where a line of small counts alone pins it: no complement can help there)
-        bestimmt, vorher, ohne_fortschritt = [], None, 0
         self._pruefungen = 0  # work budget of the audit (deterministic, bounds the running time)
+        exakt_geprueft = False  # the exact reader found nothing on the final status
+        for _ in range(MAX_HOCHSTUFUNGEN):
+            self._pruefen(status)
+            # what complements cannot free: a line of small counts alone (1 + 1 = '<3' reveals 1, 1, 2). Its
+            # total is shown as 'x' instead of '<3' (the reader then no longer knows it is 1 or 2), and the
+            # audit runs again with it.
+            bestimmt = self._bestimmte(status)
+            if not bestimmt:  # the bounds audit is satisfied: ask the exact (integer) reader
+                bestimmt = self._exakt(status)
+                if not bestimmt:
+                    exakt_geprueft = True
+                    break
+                self._befreien(bestimmt, status)
+                continue
+            hoch = self._hochstufen(bestimmt, status)
+            if not hoch:
+                break
+            for k in hoch:
+                status[k] = SEKUNDAER
+            self._zeilenweise(status, {j for k in hoch for j in self._linien_der_zelle[k]})
+        nicht = set(self._bestimmte(status)) | (set() if exakt_geprueft else set(self._exakt(status)))
+        return Sperrung(self.werte, status, nicht_schuetzbar=len(nicht))
+
+    def _exakt(self, status: dict) -> list:
+        from kjh_reports import leser  # scipy, loaded only when there is something to protect
+
+        return leser.aufgedeckt(self.werte, status, self.linien)
+
+    def _befreien(self, bestimmt: list, status: dict) -> None:
+        """What only the exact reader sees: a '<3' becomes 'x'; a small 'x' gets its cheapest open neighbour
+        locked as a complement."""
+        neu = []
+        for p in bestimmt:
+            if status.get(p) == PRIMAER:
+                status[p] = SEKUNDAER
+                neu.append(p)
+                continue
+            kandidaten = self._nachbarn(p, status)
+            if kandidaten:
+                k = min(kandidaten, key=lambda k: (self._gewicht(k), self.werte[k], str(k)))
+                status[k] = SEKUNDAER
+                neu.append(k)
+        self._zeilenweise(status, {j for k in neu for j in self._linien_der_zelle[k]})
+
+    def _pruefen(self, status: dict) -> None:
+        """The reader combines lines: audit all of them together, lock more until no small count is pinned
+        down (except where a line of small counts alone pins it: no complement can help there)."""
+        vorher, ohne_fortschritt = None, 0
         for _ in range(MAX_PRUEFRUNDEN):
             if self._pruefungen > MAX_PRUEFUNGEN:
                 break
@@ -211,11 +268,34 @@ class Sperrproblem:
             if not neu:
                 break
             self._zeilenweise(status, {j for k in neu for j in self._linien_der_zelle[k]})
-        return Sperrung(self.werte, status, nicht_schuetzbar=len(self._bestimmte(status)))
+
+    def _hochstufen(self, bestimmt: list, status: dict) -> list:
+        """For each small count still pinned down: a '<3' to show as 'x' instead. In a line of small counts
+        alone its total (if still '<3'), else another '<3' of that line; where no complement was left to
+        lock (every cell of its lines is locked already), the count itself."""
+        out = []
+        for p in bestimmt:
+            k = None
+            for i in self._linien_der_zelle[p]:
+                li = self.linien[i]
+                if li.summe is None or not all(self._klein_gesperrt(e, status) for e in _eintraege(li)):
+                    continue
+                reihe = [li.summe] + [t for t in li.teile if t != p] + [p]
+                k = next((e for e in reihe if status.get(e) == PRIMAER and e not in out), None)
+                if k is not None:
+                    break
+            if k is None and status.get(p) == PRIMAER and p not in out:
+                k = p
+            if k is not None:
+                out.append(k)
+        return out
+
+    def _klein_gesperrt(self, e, status: dict) -> bool:
+        return self.werte[e] == 0 or (status.get(e) in GESPERRT and ist_klein(self.werte[e]))
 
     def _nur_kleine(self, k, status: dict) -> bool:
         """Is k in a line whose non-zero entries are all small counts (that line alone may pin it)?"""
-        return any(all(status.get(e) == PRIMAER or self.werte[e] == 0 for e in _eintraege(self.linien[i]))
+        return any(all(self._klein_gesperrt(e, status) for e in _eintraege(self.linien[i]))
                    for i in self._linien_der_zelle[k])
 
     def _zeilenweise(self, status: dict, linien, grenze: int | None = None, einfach: bool = False) -> int:
@@ -257,7 +337,10 @@ class Sperrproblem:
         nothing changes. Lines that do not add up exactly in the data are left out (a reader who
         subtracts along them gets a wrong figure)."""
         g = MINDESTFALLZAHL
-        lo = {k: (1 if s == PRIMAER else g) for k, s in status.items()}
+        # '<3' is 1 or 2; 'x' is at least 3 where it is (a reader may guess that complements are never
+        # small) and at least 1 where a small total was shown as 'x' (see _hochstufen): the reader is
+        # credited with more than the symbols say, so what this audit finds safe is safe.
+        lo = {k: (1 if s == PRIMAER or self.werte[k] < g else g) for k, s in status.items()}
         hi = {k: (g - 1 if s == PRIMAER else INF) for k, s in status.items()}
         grund = defaultdict(set)  # cell -> lines that narrowed its bounds (to explain a pinned cell)
         if start is None:
@@ -295,7 +378,7 @@ class Sperrproblem:
                         if jj not in in_arbeit and self._stimmt(jj):
                             in_arbeit.add(jj)
                             offen.append(jj)
-        return sorted((k for k, s in status.items() if s == PRIMAER and lo[k] >= hi[k]), key=str)
+        return sorted((k for k in status if ist_klein(self.werte[k]) and lo[k] >= hi[k]), key=str)
 
     def _stimmt(self, i: int) -> bool:
         linie = self.linien[i]

@@ -55,6 +55,7 @@ class Geschuetzt:
     seltene: tuple[str, ...]                 # help types combined in UEBRIGE per month (empty when internal)
     seltene_jahr: tuple[str, ...] = ()       # help types combined in UEBRIGE per year (empty when internal)
     traeger_status: dict = field(default_factory=dict)  # (jahr, traeger_id) -> status
+    problem: gh.Sperrproblem | None = None    # the cells and lines (for audits: tests/test_reports_offenlegung.py)
 
     # ---- counts
     def jahr(self, jahr: int, kennzahl: str, sozialraum: str = KREIS, hilfeart: str = ALLE) -> tuple[float, str]:
@@ -85,8 +86,14 @@ class Geschuetzt:
         return gh.quote(r["eckwert"], einwohner=r["einwohner_0_20"], zaehler_status=st, intern=self.intern)
 
     def je_fallmonat(self, wert, jahr: int, sozialraum: str, hilfeart: str = ALLE) -> gh.Quote:
+        """€ per case-month: shown from MINDESTNENNER_FAELLE helps on. A count locked only as a complement
+        ('x', at least 3 helps) does not hide it: the rate neither contains the count nor lets a reader
+        compute it (case-months and amounts of a locked count stay locked), so '/' means what it says."""
         faelle, st = self.jahr(jahr, "hilfen", sozialraum, hilfeart)
-        return gh.quote(wert, faelle=faelle, zaehler_status=st, intern=self.intern)
+        if faelle is None and st == NICHT_GEZEIGT:
+            return gh.Quote(None, "gesperrt")
+        return gh.quote(wert, faelle=faelle, zaehler_status=st if st == gh.PRIMAER else gh.OFFEN,
+                        intern=self.intern)
 
     def zu_fallzahl(self, jahr: int, sozialraum: str, hilfeart: str = ALLE) -> str:
         """Status of an amount or case-months belonging to the helps of a cell (rule 3)."""
@@ -210,7 +217,8 @@ def schuetze(daten: Berichtsdaten, intern: bool) -> Geschuetzt:
     for key in p.werte:  # what a lost cell costs the reader: the totals of a social space and the county most
         p.gewicht[key] = 25.0 if key[3] == KREIS else 12.0 if key[4] == ALLE else 4.0 if key[4] == UEBRIGE else 1.0
     sperrung = p.loese()
-    g = Geschuetzt(daten=daten, intern=intern, sperrung=sperrung, seltene=seltene, seltene_jahr=seltene_jahr)
+    g = Geschuetzt(daten=daten, intern=intern, sperrung=sperrung, seltene=seltene, seltene_jahr=seltene_jahr,
+                   problem=p)
     g.traeger_status = _schuetze_traeger(daten, intern)
     return g
 

@@ -77,6 +77,9 @@ def rahmen(k: Kontext, seite: Seite) -> str:
                       "nicht weitergeben (nicht für den Jugendhilfeausschuss).")
         modus_fuss = ("Interne Fassung: Fallzahlen sind exakt, auch 1 und 2; Quoten mit kleiner Basis stehen in "
                       "Klammern. Nicht weitergeben.")
+    elif k.g.sperrung.nicht_schuetzbar:
+        modus_text = (f"NICHT zur Weitergabe: {k.g.sperrung.nicht_schuetzbar} kleine Fallzahlen ließen sich aus "
+                      f"veröffentlichten Summen errechnen. Vor einer Weitergabe Hilfearten zusammenfassen.")
     else:
         modus_text = (f"Zur Weitergabe geeignet: Fallzahlen von 1 bis {gh.MINDESTFALLZAHL - 1} sind geschützt "
                       f"(„{gh.ZEICHEN_KLEIN}“), Summen verraten sie nicht.")
@@ -88,8 +91,12 @@ def rahmen(k: Kontext, seite: Seite) -> str:
                       if k.intern or z != "( )")
     skripte = ""
     if seite.diagramme:
+        # after the page is laid out, every chart takes its card's final width (a chart is drawn while the
+        # page is still being parsed; `responsive` alone reacts to window resizes only)
         skripte = ('<script src="assets/plotly.min.js"></script>\n'
-                   '<script src="assets/plotly-locale-de.js"></script>')
+                   '<script src="assets/plotly-locale-de.js"></script>\n'
+                   "<script>window.addEventListener('load', () => document.querySelectorAll('.plotly-graph-div')"
+                   ".forEach(d => Plotly.Plots.resize(d)));</script>")
     return vorlage("seite.html").substitute(
         titel=e(seite.titel),
         skripte=skripte,

@@ -57,13 +57,15 @@ def seite(k: Kontext) -> Seite:
     # ---- settings per social space
     je_setting = {s: [_w(g, jahr, f"davon_{s}", x) for x in sr] for s in SETTINGS}
     lauf = [_w(g, jahr, "laufend_31_12", x) for x in sr]
-    fig = charts.setting_balken(sr, je_setting, lauf)
+    fig = charts.setting_balken(sr, je_setting, lauf, [_w(g, jahr, "hilfen", x) for x in sr])
     n_charts += 1
     grafik = h.abbildung(
         charts.einbetten(fig, "kreis-setting"), f"Hilfen im Jahr {k.jahr_label()} nach Setting",
         "Je Sozialraum die Hilfen des Jahres (am Stichtag laufende und im Jahr beendete Hilfen), gestapelt nach "
         "Setting: ambulant, teilstationär (Tagesgruppe u. a.), stationär (Heim, Pflegefamilie, Inobhutnahme). "
-        f"Der Strich zeigt, wie viele davon am Stichtag {_stichtag(k)} noch liefen. Geschützte Werte fehlen.")
+        f"Der Strich zeigt, wie viele davon am Stichtag {_stichtag(k)} noch liefen. Geschützte Settings eines "
+        "Sozialraums stehen zusammen im schraffierten Teil (Hilfen im Jahr minus die gezeigten Settings); ist "
+        "auch die Summe geschützt, fehlt der Balken (grau hinterlegt).")
     kopf = ["Sozialraum", "Region", "ambulant", "teilstationär", "stationär", "Hilfen im Jahr",
             "laufend am Stichtag", "begonnen", "beendet", "Einwohner unter 21", "Eckwert"]
 

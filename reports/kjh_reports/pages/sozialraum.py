@@ -3,6 +3,7 @@ import datetime as dt
 
 import pandas as pd
 
+from kjh_reports import budget as bu
 from kjh_reports import charts
 from kjh_reports import geheimhaltung as gh
 from kjh_reports import html as h
@@ -42,7 +43,8 @@ def seite(k: Kontext, sr: str) -> Seite:
     deckel = b["budget_eur"].sum() if b["budget_eur"].notna().any() else None
     prog = b["prognose_jahresende_eur"].sum() if not b.empty else None
     netto_bis = b["netto_bis_stand_eur"].sum() if not b.empty else None
-    schlimmste = _schlimmste_ampel(b["ampel"])
+    entscheidend = bu.schlimmste(b)  # the Teilplan whose light is the social space's (AMPEL_REGEL)
+    schlimmste = entscheidend["ampel"] if entscheidend is not None else None
     ew, ew_kreis = g.eckwert(jahr, sr), g.eckwert(jahr, KREIS)
     teile.append(h.kacheln(
         h.kachel(f"laufend am {datum(d.stichtag)}", gh.anzeige(*g.jahr(jahr, "laufend_31_12", sr), zahl), "Hilfen",
@@ -54,8 +56,12 @@ def seite(k: Kontext, sr: str) -> Seite:
         h.kachel(f"Netto bis {datum(d.stand_buchungen)}", eur(netto_bis, 0) if netto_bis is not None else ".",
                  f"Budget {eur(deckel, 0)}" if deckel else "ohne Budget"),
         h.kachel("Prognose Jahresende", eur(prog, 0) if prog is not None else ".",
-                 (f"{prozent(prog / deckel * 100)} des Budgets · Ampel {_AMPEL.get(schlimmste, '–')}"
-                  if deckel and prog is not None else ""), klasse=schlimmste or ""),
+                 (f"{prozent(prog / deckel * 100)} des Budgets (alle Teilpläne)" if deckel and prog is not None
+                  else ""), klasse="prognose"),
+        h.kachel("Ampel", bu.AMPEL_LABEL.get(schlimmste, "–"),
+                 (f"schlechtester Teilplan: {d.teilplan_label(entscheidend['teilplan'])}, "
+                  f"{prozent(entscheidend['prognose_auslastung_pct'])}" if entscheidend is not None else "ohne Budget"),
+                 klasse=f"ampel-kachel {schlimmste or ''}".strip()),
     ))
     if region:
         teile.append(h.hinweis(f"Sozialraum {sr}, Region {region}. Berichtsjahr {k.jahr_label()}; "
@@ -75,14 +81,14 @@ def seite(k: Kontext, sr: str) -> Seite:
             w, st = g.monat(t, "laufend_monatsende", sr, c)
             werte.append(None if st in gh.GESPERRT else w)
             geschuetzt[i] |= st in gh.GESPERRT
-        if any(v for v in werte):
+        if any(v is None or v for v in werte):
             name = d.hilfeart_label(c) if c != UEBRIGE else f"übrige ({', '.join(d.hilfeart_kurz(s) for s in g.seltene)})"
             reihen.append((name, werte, farben.get(c, charts.GRAU)))
     gesamt = []
     for i, t in enumerate(monate):
         w, st = g.monat(t, "laufend_monatsende", sr, ALLE)
         gesamt.append(None if st in gh.GESPERRT else w)
-    fig = charts.monate_gestapelt(x, reihen, gesamt, geschuetzt)
+    fig = charts.monate_gestapelt(x, reihen, gesamt)
     n += 1
     notiz = ("Hilfen, die am letzten Tag des Monats liefen (im laufenden Monat: am Stichtag), gestapelt nach "
              "Hilfeart; die Linie ist die Summe.")
@@ -90,7 +96,9 @@ def seite(k: Kontext, sr: str) -> Seite:
         notiz += (f" Seltene Hilfearten ({', '.join(d.hilfeart_kurz(s) for s in g.seltene)}) sind zu „übrige“ "
                   f"zusammengefasst, damit kleine Zahlen nicht erkennbar werden.")
     if any(geschuetzt):
-        notiz += " Ein graues × markiert Monate, in denen ein Teil geschützt ist (<3 oder gesperrt) und fehlt."
+        notiz += (" In Monaten mit geschützten Hilfearten (<3 oder gesperrt) stehen diese zusammen im schraffierten "
+                  "Teil (Summe minus die gezeigten Hilfearten); ist auch die Summe geschützt, fehlt der Monat "
+                  "(grau hinterlegt).")
     teile.append(h.abschnitt("Laufende Hilfen nach Hilfeart", h.abbildung(
         charts.einbetten(fig, "sr-laufend"), "Laufende Hilfen am Monatsende", notiz), "laufend"))
 
@@ -106,8 +114,8 @@ def seite(k: Kontext, sr: str) -> Seite:
     n += 1
     notiz = "Hilfen, die im Monat begonnen bzw. beendet wurden (Beginn- bzw. Endedatum im Monat), alle Hilfearten."
     if any(schutz):
-        notiz += (" Ein graues × markiert Monate mit geschütztem Wert: kleine Zahlen (<3) und Werte, aus denen "
-                  "sich über die Jahressumme eine kleine Zahl errechnen ließe, sind ausgelassen.")
+        notiz += (" Grau hinterlegt: Monate mit geschütztem Wert (kleine Zahlen unter 3 und Werte, aus denen "
+                  "sich über die Jahressumme eine kleine Zahl errechnen ließe); der Wert fehlt, er ist nicht null.")
     teile.append(h.abschnitt("Begonnene und beendete Hilfen", h.abbildung(
         charts.einbetten(fig, "sr-beginn-ende"), "Begonnene und beendete Hilfen je Monat", notiz), "zugang"))
 
@@ -129,17 +137,6 @@ def seite(k: Kontext, sr: str) -> Seite:
     # ---- year over year
     teile.append(h.abschnitt("Vorjahresvergleich", _vorjahr(k, sr), "vorjahr"))
     return Seite(sozialraum_datei(sr), f"Sozialraum {sr}", "\n".join(teile), n, sr)
-
-
-_AMPEL = {"gruen": "grün", "gelb": "gelb", "rot": "rot"}
-
-
-def _schlimmste_ampel(ampeln: pd.Series) -> str | None:
-    werte = set(ampeln.dropna())
-    for a in ("rot", "gelb", "gruen"):
-        if a in werte:
-            return a
-    return None
 
 
 def _budget(k: Kontext, sr: str, b: pd.DataFrame, deckel) -> tuple[str, int]:
@@ -165,19 +162,17 @@ def _budget(k: Kontext, sr: str, b: pd.DataFrame, deckel) -> tuple[str, int]:
     prog_rows = b[b["prognose_basis"] == "prognose"]
     if not prog_rows.empty and letzter >= 0 and letzter < 11:
         wert = float(prog_rows["prognose_jahresende_eur"].sum())
-        monat_nr = letzter + 1
-        pg = d["prognose_genauigkeit"]
-        wape = pg[(pg["ebene"] == "sozialraum_teilplan") & (pg["prognosemonat"] == monat_nr)]
         prognose = {"von_monat": x[letzter], "von_wert": kum[-1], "jahresende": x[-1], "wert": wert,
                     "text": f"Prognose {mio_eur(wert, 2)}"}
-        if not wape.empty and pd.notna(wape["wape_pct"].iloc[0]):
-            w = float(wape["wape_pct"].iloc[0])
-            prognose["band"] = (wert * (1 - w / 100), wert * (1 + w / 100))
-            prognose["band_name"] = f"übliche Abweichung ±{zahl(w, 1)} %"
-            r = wape.iloc[0]
-            band_text = (f" Das Band zeigt die übliche Abweichung einer Prognose vom Ende des {monat_nr}. Monats: "
-                         f"im Rückblick auf {int(r['erstes_jahr'])}–{int(r['letztes_jahr'])} lag sie je Sozialraum "
-                         f"und Teilplan im Mittel bei {zahl(w, 1)} % (gewichteter absoluter Fehler).")
+        if prog_rows["prognose_oben_eur"].notna().all():
+            lo, hi = float(prog_rows["prognose_unten_eur"].sum()), float(prog_rows["prognose_oben_eur"].sum())
+            prognose["band"] = (lo, hi)
+            prognose["band_name"] = f"Spanne {mio_eur(lo, 2)} – {mio_eur(hi, 2)}"
+            band_text = (f" Das Band ist die Spanne der Prognose: je Teilplan die mittleren {bu.SPANNE_PCT} % der "
+                         f"Abweichungen, mit denen das Jahresende früherer Jahre neben der Prognose vom selben Monat "
+                         f"lag (bei weniger als {bu.SPANNE_MIN_JAHRE} eigenen Jahren die desselben Teilplans in "
+                         f"allen Sozialräumen), hier über die Teilpläne "
+                         f"addiert. Erreicht die Spanne eines Teilplans sein Budget, ist seine Ampel mindestens gelb.")
     fig = charts.budget_verlauf(x, netto, kum, deckel, prognose, vorjahr)
     notiz = (f"Netto-Ausgaben (Auszahlungen abzüglich Kostenbeiträge und Erstattungen) je Buchungsmonat {jahr} und "
              f"aufsummiert seit Januar, gegen das Budget (Summe der Teilplan-Budgets des Sozialraums, rote Linie). "
@@ -186,14 +181,18 @@ def _budget(k: Kontext, sr: str, b: pd.DataFrame, deckel) -> tuple[str, int]:
         notiz += (" Die gestrichelte Linie führt zur Prognose des Jahresendes aus den laufenden Hilfen und dem "
                   "Verlauf der Vorjahre." + band_text)
     grafik = h.abbildung(charts.einbetten(fig, "sr-budget"), f"Netto-Ausgaben {jahr} gegen das Budget", notiz)
-    kopf = ["Teilplan", "Budget", f"Ist bis {datum(d.stand_buchungen)}", "Prognose Jahresende", "Auslastung",
-            "Ampel", "Restmittel"]
+    kopf = ["Teilplan", "Budget", f"Ist bis {datum(d.stand_buchungen)}", "Prognose Jahresende",
+            f"Spanne ({bu.SPANNE_PCT} %)", "Auslastung", "Ampel", "Restmittel"]
     zeilen = []
     for r in b.sort_values("teilplan").itertuples(index=False):
-        zeilen.append([h.Zelle(f"Teilplan {r.teilplan}"), h.betrag(eur(r.budget_eur)), h.betrag(eur(r.netto_bis_stand_eur)),
-                       h.betrag(eur(r.prognose_jahresende_eur)), h.betrag(prozent(r.prognose_auslastung_pct)),
+        spanne = "." if r.prognose_oben_eur != r.prognose_oben_eur or r.prognose_oben_eur is None else \
+            f"{eur(r.prognose_unten_eur, 0)} – {eur(r.prognose_oben_eur, 0)}"
+        zeilen.append([h.Zelle(d.teilplan_label(r.teilplan)), h.betrag(eur(r.budget_eur)),
+                       h.betrag(eur(r.netto_bis_stand_eur)), h.betrag(eur(r.prognose_jahresende_eur)),
+                       h.betrag(spanne), h.betrag(prozent(r.prognose_auslastung_pct)),
                        h.ampel(r.ampel), h.betrag(eur(r.restmittel_eur), extra="negativ" if (r.restmittel_eur or 0) < 0 else "")])
-    tab = h.tabelle(kopf, zeilen, beschriftung=f"Budgetauslastung {jahr} je Teilplan") if zeilen else \
+    tab = (h.tabelle(kopf, zeilen, beschriftung=f"Budgetauslastung {jahr} je Teilplan")
+           + f'<p class="einleitung">{h.e(bu.AMPEL_REGEL)}</p>') if zeilen else \
         h.hinweis("Für diesen Sozialraum gibt es im Berichtsjahr keine Budgetzeilen.")
     return grafik + tab, 1
 

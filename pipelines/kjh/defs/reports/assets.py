@@ -50,9 +50,11 @@ def website(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.
         return dg.MaterializeResult(metadata={"seiten": 1, "leer": True, "index": dg.MetadataValue.path(str(index))})
     ergebnis = site.schreibe(d, settings.reports, settings.intern)
     context.log.info(f"Berichte: {len(ergebnis.seiten)} Seiten in {ergebnis.sekunden:.1f} s, {ergebnis.index}")
-    if ergebnis.nicht_schuetzbar:
-        context.log.warning(f"{ergebnis.nicht_schuetzbar} kleine Fallzahlen bleiben erschließbar, meist aus Zeilen "
-                            "nur kleiner Werte (1 + 1 = <3), wo nur Zusammenfassen hilft (kjh_reports.geheimhaltung).")
+    if ergebnis.nicht_schuetzbar:  # the pages then say "NICHT zur Weitergabe" in their header
+        context.log.warning(f"{ergebnis.nicht_schuetzbar} kleine Fallzahlen bleiben erschließbar: die Berichte "
+                            "sind nicht zur Weitergabe geeignet (kjh_reports.geheimhaltung).")
+    else:
+        context.log.info("Berichte: keine kleine Fallzahl aus veröffentlichten Summen erschließbar.")
     return dg.MaterializeResult(metadata={
         "seiten": len(ergebnis.seiten),
         "diagramme": ergebnis.diagramme,
@@ -65,8 +67,8 @@ def website(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.
 
 
 @dg.asset(key=["berichte", "excel"], group_name=GROUP, deps=REPORT_DEPS, description=(
-    "The Excel workbook kjh-kennzahlen.xlsx in the reports folder: one formatted sheet per mart, with the same "
-    "small-cell protection as the site."))
+    "The Excel workbook kjh-kennzahlen.xlsx in the reports folder: one Excel table per mart and grain (totals in "
+    "sheets of their own), with the same small-cell protection as the site."))
 def excel(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
     from kjh_reports import excel as excel_mod
 
@@ -86,4 +88,5 @@ def excel(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.Ma
         "zeilen": mappe.zeilen,
         "intern": mappe.intern,
         "gesperrte_zellen": int(mappe.gesperrte_zellen),
+        "nicht_schuetzbar": int(mappe.nicht_schuetzbar),
     })

@@ -1,0 +1,51 @@
+"""Symbols agree with their rule on a hand-made table whose boundaries are crossed (issue 14.3).
+
+Netto je Fallmonat: '/' exactly where fewer than MINDESTNENNER_FAELLE helps
+stand behind the rate, whatever else happened to the count: a count locked as
+a complement ('x', at least 3 helps) does not turn its rate into '/'.
+"""
+import datetime as dt
+import re
+
+import pandas as pd
+
+from kjh_reports import geheimhaltung as gh
+from kjh_reports.daten import Berichtsdaten
+from kjh_reports.pages import Kontext
+from kjh_reports.pages.sozialraum import _kosten
+from kjh_reports.schutz import ALLE, Geschuetzt
+
+SR = "Nord"
+#         code: (helps in 2025, status of that count)
+HILFEN = {"30": (2, gh.PRIMAER), "32": (9, gh.OFFEN), "33": (10, gh.OFFEN), "34": (11, gh.OFFEN),
+          "35a": (20, gh.SEKUNDAER)}
+
+
+def _kontext() -> Kontext:
+    codes = list(HILFEN)
+    hilfearten = pd.DataFrame({"hilfeart": codes, "paragraph": [f"§ {c}" for c in codes],
+                               "bezeichnung": [f"Hilfe {c}" for c in codes], "setting": "ambulant"})
+    kosten = pd.DataFrame({"jahr": 2025, "sozialraum": SR, "hilfeart": codes,
+                           "fallmonate": [10.0 * h for h, _ in HILFEN.values()],
+                           "netto_periodengerecht_eur": [12_345.0 * h for h, _ in HILFEN.values()]})
+    kosten["eur_je_fallmonat"] = kosten["netto_periodengerecht_eur"] / kosten["fallmonate"]
+    d = Berichtsdaten(berichtsstand=dt.date(2025, 12, 31), stand_buchungen=dt.date(2025, 12, 31), erstes_jahr=2025,
+                      letztes_jahr=2025, berichtsjahr=2025, marts={"kosten_je_fall": kosten}, hilfearten=hilfearten,
+                      regionen={}, traeger_sozialraum=pd.DataFrame(), lieferungen=pd.DataFrame(),
+                      quarantaene_gruende=pd.DataFrame(), pruefergebnisse=None)
+    werte = {("J", 2025, "hilfen", SR, c): float(h) for c, (h, _) in HILFEN.items()}
+    werte[("J", 2025, "hilfen", SR, ALLE)] = float(sum(h for h, _ in HILFEN.values()))
+    status = {("J", 2025, "hilfen", SR, c): s for c, (_, s) in HILFEN.items() if s != gh.OFFEN}
+    g = Geschuetzt(daten=d, intern=False, sperrung=gh.Sperrung(werte, status), seltene=())
+    return Kontext(daten=d, g=g, intern=False)
+
+
+def test_cost_per_case_month_symbol_follows_the_minimum_helps():
+    html, _ = _kosten(_kontext(), SR, list(HILFEN), {})
+    tabelle = html[html.index("<table"):]
+    zeilen = dict(re.findall(r'<th scope="row">§ (\S+) Hilfe \S+</th><td[^>]*>([^<]*)</td>', tabelle))
+    assert zeilen["30"] == gh.ZEICHEN_NICHT_SICHER          # 2 helps (and '<3')
+    assert zeilen["32"] == gh.ZEICHEN_NICHT_SICHER          # 9 helps: just below the boundary
+    assert zeilen["33"] == "1.234\u00a0€"                   # 10 helps: on the boundary, shown
+    assert zeilen["34"] == "1.234\u00a0€"
+    assert zeilen["35a"] == "1.234\u00a0€"                  # 20 helps locked as 'x': the rate stays readable
