@@ -79,7 +79,7 @@ def test_run_without_key_refuses_to_start(exports, tmp_path, monkeypatch):
 def test_run_with_key_file(exports, tmp_path, monkeypatch):
     monkeypatch.delenv("KJH_PSEUDONYM_KEY")
     key = tmp_path / "schluessel"
-    key.write_bytes(b"a-long-enough-office-secret-key\n")
+    key.write_bytes(b"a-long-enough-office-secret-key-of-this-office\n")
     monkeypatch.setenv("KJH_PSEUDONYM_KEY_FILE", str(key))
     write_sozialraeume(exports)
     r = kjh("run", "--sources", exports, "--warehouse", tmp_path / "w.duckdb", "--reports", tmp_path / "r")

@@ -11,7 +11,7 @@ import pytest
 
 from kjh.warehouse.lock import WarehouseBusy, writer_lock
 from tests.conftest import TEST_KEY, load_folder, query, table_fingerprints
-from tests.exports import ZAHLUNGEN_HEADER, buchung, write
+from tests.exports import ZAHLUNGEN_HEADER, buchung, write, write_sozialraeume
 
 LOADER = textwrap.dedent("""
     import sys
@@ -74,6 +74,7 @@ def test_second_writer_fails_with_clear_message(warehouse_path):
 
 
 def test_kjh_run_against_busy_warehouse_exits_2(exports, warehouse_path, tmp_path):
+    write_sozialraeume(exports)
     holder = subprocess.Popen(
         [sys.executable, "-c", f"import time\nfrom pathlib import Path\nfrom kjh.warehouse.lock import writer_lock\n"
                                f"with writer_lock(Path({str(warehouse_path)!r})):\n    print('held', flush=True)\n    time.sleep(30)"],
