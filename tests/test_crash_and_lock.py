@@ -88,3 +88,64 @@ def test_kjh_run_against_busy_warehouse_exits_2(exports, warehouse_path, tmp_pat
         holder.wait()
     assert run.returncode == 2
     assert "wird gerade von einem anderen kjh-Prozess beschrieben" in run.stderr
+
+
+def _children(pid: int) -> list[int]:
+    """Every descendant of pid (from /proc)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        kids = [c for c, pp in parents.items() if pp == p]
+        found += kids
+        todo += kids
+    return found
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def test_killed_run_takes_dbt_with_it_and_is_marked_failed(exports, tmp_path):
+    """kill -9 of `kjh run` during dbt: dbt dies too, and the stale STARTED run is marked failed."""
+    import dagster as dg
+
+    from kjh.defs.orchestration.prozesse import mark_dead_runs_failed
+    from tests.exports import HILFEN_HEADER, hilfe
+
+    write_sozialraeume(exports)
+    write(exports / "hilfen_20250131.csv", HILFEN_HEADER, [hilfe("H-1")])
+    wh = tmp_path / "w.duckdb"
+    run = subprocess.Popen([sys.executable, "-m", "kjh.cli", "run", "--sources", str(exports), "--warehouse", str(wh),
+                            "--reports", str(tmp_path / "r")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    dbt = []
+    deadline = time.monotonic() + 240
+    while not dbt:
+        assert run.poll() is None, "kjh run ended before dbt started"
+        assert time.monotonic() < deadline, "dbt did not start"
+        dbt = [c for c in _children(run.pid) if " build " in _cmdline(c) and "dbt" in _cmdline(c)]
+        time.sleep(0.2)
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    deadline = time.monotonic() + 10
+    while any(os.path.exists(f"/proc/{p}") and "dbt" in _cmdline(p) for p in dbt):
+        assert time.monotonic() < deadline, "dbt build outlived kjh run"
+        time.sleep(0.1)
+
+    with dg.DagsterInstance.get() as instance:
+        [stale] = instance.get_runs()
+        assert stale.status == dg.DagsterRunStatus.STARTED
+        assert stale.tags["kjh/warehouse"] == str(wh.resolve())
+        assert mark_dead_runs_failed(instance) == [stale.run_id]
+        assert instance.get_run_by_id(stale.run_id).status == dg.DagsterRunStatus.FAILURE

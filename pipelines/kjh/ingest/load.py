@@ -300,7 +300,10 @@ def _read_records(con, scanned: ScannedFile, mapping) -> int:
             "angezeigt, da sie Inhalte der Datei enthalten).",
         ) from None
     finally:
-        con.unregister("_recinfo")
+        try:
+            con.unregister("_recinfo")
+        except duckdb.Error:  # the failed read aborted the transaction; the rollback follows
+            pass
     count = scalar(con, "select count(_gelesen) from _rec")
     if count != scanned.records + 1:
         raise FileRejected(
