@@ -50,11 +50,13 @@ def test_ui_stops_its_children_on_sigterm(tmp_path):
          "--warehouse", str(tmp_path / "w.duckdb"), "--reports", str(tmp_path / "r")],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 180
         while True:
             assert proc.poll() is None and time.monotonic() < deadline, "kjh ui did not start serving"
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=5).read()
+                req = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=QUERY.encode(),
+                                             headers={"Content-Type": "application/json"})
+                urllib.request.urlopen(req, timeout=5).read()
                 break
             except OSError:
                 time.sleep(1)
