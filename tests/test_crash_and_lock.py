@@ -2,6 +2,7 @@
 second writer waits or fails with a clear message."""
 import os
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -9,6 +10,7 @@ import time
 
 import pytest
 
+from kjh.warehouse.arbeitsordner import arbeitsordner, bereitstellen
 from kjh.warehouse.lock import WarehouseBusy, writer_lock
 from tests.conftest import TEST_KEY, load_folder, query, table_fingerprints
 from tests.exports import ZAHLUNGEN_HEADER, buchung, write, write_sozialraeume
@@ -31,7 +33,9 @@ def test_kill_during_load_leaves_all_or_nothing(exports, warehouse_path, tmp_pat
     write(exports / "zahlungen_20240305.csv", ZAHLUNGEN_HEADER, [buchung("B-1")])
     load_folder(exports, warehouse_path)
     before = table_fingerprints(warehouse_path)
-    write(exports / "zahlungen_20240405.csv", ZAHLUNGEN_HEADER, [buchung(f"B-{i}") for i in range(2, 5002)])
+    # Windows-1252: transcoded into a plain UTF-8 copy in the warehouse's private working folder
+    write(exports / "zahlungen_20240405.csv", ZAHLUNGEN_HEADER, [buchung(f"B-{i}") for i in range(2, 5002)],
+          encoding="cp1252", newline="\r\n")
 
     marker = tmp_path / "in_transaction"
     env = {**os.environ, "KJH_FAULT_INJECTION": f"pause-before-commit:{marker}"}
@@ -46,6 +50,11 @@ def test_kill_during_load_leaves_all_or_nothing(exports, warehouse_path, tmp_pat
     proc.wait()
 
     assert table_fingerprints(warehouse_path) == before  # nothing of the killed delivery
+    # the killed load left its plain copy; the next load (the raw assets call bereitstellen) removes it
+    work = arbeitsordner(warehouse_path)
+    assert [p.name for p in work.glob("kjh-*/work.csv")] == ["work.csv"]
+    assert stat.S_IMODE(work.stat().st_mode) == 0o700
+    assert bereitstellen(warehouse_path) == work and list(work.iterdir()) == []
     out = load_folder(exports, warehouse_path)  # and the next run loads it whole
     assert out["zahlungen_20240405.csv"].geladen == 5000
     assert query(warehouse_path, "select count(*) from raw.zahlungen") == [(5001,)]
