@@ -278,8 +278,9 @@ def _execute_job(settings, reports: bool) -> int:
 
     # dbt's and Dagster's own output goes to the log file; the screen gets one line per step
     protokoll.progress_stream = sys.stdout
-    with open(log_file, "a", encoding="utf-8") as log, contextlib.redirect_stdout(log), \
-            contextlib.redirect_stderr(log):
+    with open(log_file, "a", encoding="utf-8") as log, \
+            contextlib.nullcontext() if protokoll.verbose() else contextlib.redirect_stdout(log), \
+            contextlib.nullcontext() if protokoll.verbose() else contextlib.redirect_stderr(log):
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
@@ -333,19 +334,26 @@ def _ui(args) -> int:
     settings.apply()
     _check_warehouse_file(settings.warehouse)
     quiet_environment()
+    from kjh.defs.orchestration.protokoll import new_log_file
+
+    log_file = new_log_file(settings.warehouse)
     print(f"kjh: Dagster-Oberfläche auf http://127.0.0.1:{args.port} (Warehouse {settings.warehouse}, "
           f"Dagster-Verzeichnis {os.environ['DAGSTER_HOME']})", flush=True)
+    print(f"kjh: Meldungen von Dagster im Protokoll {log_file}; beenden mit Strg-C", flush=True)
     cmd = [sys.executable, "-m", "dagster", "dev", "-m", "kjh.definitions", "-h", "127.0.0.1", "-p", str(args.port)]
     # its own process group: `dagster dev` and its webserver and daemon are stopped together
     children_die_with_parent()
-    proc = subprocess.Popen(cmd, start_new_session=True)
+    with open(log_file, "ab") as log:
+        proc = subprocess.Popen(cmd, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
 
     def _stop(signum, frame):
         raise KeyboardInterrupt()
 
     signal.signal(signal.SIGTERM, _stop)
     try:
-        return proc.wait()
+        code = proc.wait()
+        print(f"kjh: Oberfläche beendet (Exit {code}); Einzelheiten im Protokoll {log_file}", file=sys.stderr)
+        return code
     except KeyboardInterrupt:
         _stop_group(proc)
         print("kjh: Oberfläche beendet.", file=sys.stderr)

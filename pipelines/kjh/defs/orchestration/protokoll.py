@@ -15,6 +15,13 @@ from pathlib import Path
 import dagster as dg
 
 ENV_PROTOKOLL = "KJH_PROTOKOLL"   # log file of this run; set by `kjh run`
+# KJH_PROTOKOLL_AUF_STDOUT=1: the whole log on stdout as well (the benchmark times the phases of a
+# run from its lines).
+ENV_AUF_STDOUT = "KJH_PROTOKOLL_AUF_STDOUT"
+
+
+def verbose() -> bool:
+    return os.environ.get(ENV_AUF_STDOUT) == "1"
 _FORMAT = "%(asctime)s %(levelname)-7s %(message)s"
 
 
@@ -82,5 +89,11 @@ def kjh_protokoll(init_context: dg.InitLoggerContext) -> logging.Logger:
     file_handler.setLevel(init_context.logger_config["log_level"])
     file_handler.setFormatter(logging.Formatter(_FORMAT))
     logger.addHandler(file_handler)
-    logger.addHandler(_Progress(progress_stream or sys.stdout))
+    if verbose():
+        echo = logging.StreamHandler(progress_stream or sys.stdout)
+        echo.setLevel(init_context.logger_config["log_level"])
+        echo.setFormatter(logging.Formatter(_FORMAT))
+        logger.addHandler(echo)
+    else:
+        logger.addHandler(_Progress(progress_stream or sys.stdout))
     return logger
