@@ -122,6 +122,7 @@ def _env(home: Path) -> dict:
         "KJH_HOME": str(home),
         "DAGSTER_HOME": str(home / "dagster"),
         "PYTHONUNBUFFERED": "1",
+        "KJH_PROTOKOLL_AUF_STDOUT": "1",  # the whole log on stdout: the phases are timed from its lines
     })
     return env
 

@@ -9,7 +9,7 @@ from kjh.ingest.naming import discover
 from kjh.ingest.pseudonym import install_hmac_macro
 from kjh.warehouse.connection import writer
 
-TEST_KEY = b"test-key-0123456789abcdef"
+TEST_KEY = b"test-key-0123456789abcdef-0123456789"  # 36 characters: kjh wants at least 32
 
 
 @pytest.fixture(autouse=True)

@@ -79,7 +79,7 @@ def test_run_without_key_refuses_to_start(exports, tmp_path, monkeypatch):
 def test_run_with_key_file(exports, tmp_path, monkeypatch):
     monkeypatch.delenv("KJH_PSEUDONYM_KEY")
     key = tmp_path / "schluessel"
-    key.write_bytes(b"a-long-enough-office-secret-key\n")
+    key.write_bytes(b"a-long-enough-office-secret-key-of-this-office\n")
     monkeypatch.setenv("KJH_PSEUDONYM_KEY_FILE", str(key))
     write_sozialraeume(exports)
     r = kjh("run", "--sources", exports, "--warehouse", tmp_path / "w.duckdb", "--reports", tmp_path / "r")
@@ -95,6 +95,50 @@ def test_unreadable_folder_and_broken_mapping_give_one_line(exports, tmp_path):
 
 
 def test_every_command_has_help():
-    for args in ([], ["demo"], ["run"], ["ui"]):
+    for args in ([], ["demo"], ["run"], ["ui"], ["lieferung", "zurueckziehen"]):
         r = kjh(*args, "--help")
         assert r.returncode == 0 and "usage: kjh" in r.stdout
+
+
+def test_run_refuses_at_once_what_cannot_work(exports, tmp_path, monkeypatch):
+    """Each with one line and exit 2, before anything is loaded (issue 13 no. 6 and 12, issue 14 no. 7)."""
+    r_dir = tmp_path / "r"
+    # an empty sources folder: nothing to load, dbt never starts
+    r = kjh("run", "--sources", exports, "--warehouse", tmp_path / "w.duckdb", "--reports", r_dir)
+    assert (r.returncode, r.stderr.strip().splitlines()) == (2, [
+        f"kjh: Quellordner {exports} enthält keine Exporte (*.csv): nichts zu laden, Lauf nicht gestartet."])
+    write_sozialraeume(exports)
+    write(exports / "hilfen_20250131.csv", HILFEN_HEADER, [hilfe("H-1")])
+    # --warehouse pointing at a CSV file (left untouched) or at a folder
+    csv_file = exports / "hilfen_20250131.csv"
+    before = csv_file.read_bytes()
+    r = kjh("run", "--sources", exports, "--warehouse", csv_file, "--reports", r_dir)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "ist keine DuckDB-Datei" in r.stderr
+    assert csv_file.read_bytes() == before
+    r = kjh("run", "--sources", exports, "--warehouse", tmp_path, "--reports", r_dir)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "ist ein Ordner" in r.stderr
+    # a report year after the newest export
+    r = kjh("run", "--sources", exports, "--warehouse", tmp_path / "w.duckdb", "--reports", r_dir, "--year", 2031)
+    assert (r.returncode, r.stderr.strip()) == (2, "kjh: --year 2031 liegt nach den Daten: der neueste Export ist "
+                                                   "aus 2025. Ein Berichtsjahr bis 2025 angeben.")
+    # a pseudonymisation key too short to be safe
+    monkeypatch.setenv("KJH_PSEUDONYM_KEY", "x")
+    r = kjh("run", "--sources", exports, "--warehouse", tmp_path / "w.duckdb", "--reports", r_dir)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert "KJH_PSEUDONYM_KEY hat 1 Zeichen, mindestens 32" in r.stderr and "secrets.token_urlsafe" in r.stderr
+    assert not (tmp_path / "w.duckdb").exists() and not r_dir.exists()
+
+
+def test_year_before_the_loaded_data_is_refused(exports, tmp_path):
+    """The warehouse knows its first report year once a run built the marts."""
+    import duckdb
+
+    wh = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(wh))
+    con.execute("create schema intermediate; create table intermediate.int_berichtsstand as "
+                "select 2021 as erstes_jahr, 2026 as letztes_jahr")
+    con.close()
+    write_sozialraeume(exports)
+    r = kjh("run", "--sources", exports, "--warehouse", wh, "--reports", tmp_path / "r", "--year", 1999)
+    assert (r.returncode, r.stderr.strip()) == (2, "kjh: --year 1999 liegt vor den Daten: sie reichen von 2021 bis "
+                                                   "2026. Ein Berichtsjahr von 2021 bis 2026 angeben.")

@@ -42,6 +42,32 @@ def test_ui_serves_the_pipeline_job_on_localhost(tmp_path):
         _stop_group(proc)
 
 
+def test_ui_stops_its_children_on_sigterm(tmp_path):
+    """SIGTERM to `kjh ui` alone (not its group): webserver and daemon stop, the port is free."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kjh.cli", "ui", "--port", str(port), "--sources", str(tmp_path / "in"),
+         "--warehouse", str(tmp_path / "w.duckdb"), "--reports", str(tmp_path / "r")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert proc.poll() is None and time.monotonic() < deadline, "kjh ui did not start serving"
+            try:
+                req = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=QUERY.encode(),
+                                             headers={"Content-Type": "application/json"})
+                urllib.request.urlopen(req, timeout=5).read()
+                break
+            except OSError:
+                time.sleep(1)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=40) == 0
+        with socket.socket() as s:
+            assert s.connect_ex(("127.0.0.1", port)) != 0, "port still served after SIGTERM"
+    finally:
+        _stop_group(proc)
+
+
 def _stop_group(proc) -> None:
     """dagster dev may outlive a SIGTERM to its parent: end the whole process group."""
     for sig, wait in ((signal.SIGINT, 3), (signal.SIGKILL, 10)):

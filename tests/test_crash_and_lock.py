@@ -2,6 +2,7 @@
 second writer waits or fails with a clear message."""
 import os
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -9,9 +10,10 @@ import time
 
 import pytest
 
+from kjh.warehouse.arbeitsordner import arbeitsordner, bereitstellen
 from kjh.warehouse.lock import WarehouseBusy, writer_lock
 from tests.conftest import TEST_KEY, load_folder, query, table_fingerprints
-from tests.exports import ZAHLUNGEN_HEADER, buchung, write
+from tests.exports import ZAHLUNGEN_HEADER, buchung, write, write_sozialraeume
 
 LOADER = textwrap.dedent("""
     import sys
@@ -31,7 +33,9 @@ def test_kill_during_load_leaves_all_or_nothing(exports, warehouse_path, tmp_pat
     write(exports / "zahlungen_20240305.csv", ZAHLUNGEN_HEADER, [buchung("B-1")])
     load_folder(exports, warehouse_path)
     before = table_fingerprints(warehouse_path)
-    write(exports / "zahlungen_20240405.csv", ZAHLUNGEN_HEADER, [buchung(f"B-{i}") for i in range(2, 5002)])
+    # Windows-1252: transcoded into a plain UTF-8 copy in the warehouse's private working folder
+    write(exports / "zahlungen_20240405.csv", ZAHLUNGEN_HEADER, [buchung(f"B-{i}") for i in range(2, 5002)],
+          encoding="cp1252", newline="\r\n")
 
     marker = tmp_path / "in_transaction"
     env = {**os.environ, "KJH_FAULT_INJECTION": f"pause-before-commit:{marker}"}
@@ -46,6 +50,11 @@ def test_kill_during_load_leaves_all_or_nothing(exports, warehouse_path, tmp_pat
     proc.wait()
 
     assert table_fingerprints(warehouse_path) == before  # nothing of the killed delivery
+    # the killed load left its plain copy; the next load (the raw assets call bereitstellen) removes it
+    work = arbeitsordner(warehouse_path)
+    assert [p.name for p in work.glob("kjh-*/work.csv")] == ["work.csv"]
+    assert stat.S_IMODE(work.stat().st_mode) == 0o700
+    assert bereitstellen(warehouse_path) == work and list(work.iterdir()) == []
     out = load_folder(exports, warehouse_path)  # and the next run loads it whole
     assert out["zahlungen_20240405.csv"].geladen == 5000
     assert query(warehouse_path, "select count(*) from raw.zahlungen") == [(5001,)]
@@ -74,6 +83,7 @@ def test_second_writer_fails_with_clear_message(warehouse_path):
 
 
 def test_kjh_run_against_busy_warehouse_exits_2(exports, warehouse_path, tmp_path):
+    write_sozialraeume(exports)
     holder = subprocess.Popen(
         [sys.executable, "-c", f"import time\nfrom pathlib import Path\nfrom kjh.warehouse.lock import writer_lock\n"
                                f"with writer_lock(Path({str(warehouse_path)!r})):\n    print('held', flush=True)\n    time.sleep(30)"],
@@ -87,3 +97,64 @@ def test_kjh_run_against_busy_warehouse_exits_2(exports, warehouse_path, tmp_pat
         holder.wait()
     assert run.returncode == 2
     assert "wird gerade von einem anderen kjh-Prozess beschrieben" in run.stderr
+
+
+def _children(pid: int) -> list[int]:
+    """Every descendant of pid (from /proc)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        kids = [c for c, pp in parents.items() if pp == p]
+        found += kids
+        todo += kids
+    return found
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def test_killed_run_takes_dbt_with_it_and_is_marked_failed(exports, tmp_path):
+    """kill -9 of `kjh run` during dbt: dbt dies too, and the stale STARTED run is marked failed."""
+    import dagster as dg
+
+    from kjh.defs.orchestration.prozesse import mark_dead_runs_failed
+    from tests.exports import HILFEN_HEADER, hilfe
+
+    write_sozialraeume(exports)
+    write(exports / "hilfen_20250131.csv", HILFEN_HEADER, [hilfe("H-1")])
+    wh = tmp_path / "w.duckdb"
+    run = subprocess.Popen([sys.executable, "-m", "kjh.cli", "run", "--sources", str(exports), "--warehouse", str(wh),
+                            "--reports", str(tmp_path / "r")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    dbt = []
+    deadline = time.monotonic() + 240
+    while not dbt:
+        assert run.poll() is None, "kjh run ended before dbt started"
+        assert time.monotonic() < deadline, "dbt did not start"
+        dbt = [c for c in _children(run.pid) if " build " in _cmdline(c) and "dbt" in _cmdline(c)]
+        time.sleep(0.2)
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    deadline = time.monotonic() + 10
+    while any(os.path.exists(f"/proc/{p}") and "dbt" in _cmdline(p) for p in dbt):
+        assert time.monotonic() < deadline, "dbt build outlived kjh run"
+        time.sleep(0.1)
+
+    with dg.DagsterInstance.get() as instance:
+        [stale] = instance.get_runs()
+        assert stale.status == dg.DagsterRunStatus.STARTED
+        assert stale.tags["kjh/warehouse"] == str(wh.resolve())
+        assert mark_dead_runs_failed(instance) == [stale.run_id]
+        assert instance.get_run_by_id(stale.run_id).status == dg.DagsterRunStatus.FAILURE

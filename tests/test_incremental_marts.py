@@ -169,7 +169,7 @@ def test_helps_moving_to_another_social_space_rebuild_earlier_years(lauf):
             other = next(a for a in ags if raum[a] != raum.get(row[i_ags]))
             row[i_ags] = other
             moved += 1
-    _write(sources / "hilfen_20261215.csv", header, rows)
+    _write(sources / "hilfen_20261202.csv", header, rows)  # not in the future: kjh refuses those
     load_demo(sources, warehouse)
     _build(warehouse, work / "dbt")
     assert moved > 10
@@ -182,7 +182,7 @@ def test_changed_social_space_mapping_rebuilds_every_booking(lauf):
     i_raum = header.index("sozialraum")
     raeume = sorted({r[i_raum] for r in rows})
     rows[0][i_raum] = next(r for r in raeume if r != rows[0][i_raum])
-    _write(sources / "sozialraeume_20261220.csv", header, rows)
+    _write(sources / "sozialraeume_20261203.csv", header, rows)  # not in the future
     load_demo(sources, warehouse)
     _build(warehouse, work / "dbt")
     rebuilt, total = _rebuilt_rows(warehouse)

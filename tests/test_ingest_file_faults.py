@@ -87,3 +87,75 @@ def test_rejected_file_delivered_again_changes_nothing_but_renamed_is_loaded(exp
     (exports / "zahlung_20240301.csv").rename(exports / "zahlungen_20240301.csv")
     renamed = load_folder(exports, warehouse_path)["zahlungen_20240301.csv"]
     assert (renamed.status, renamed.geladen) == (faults.ANGENOMMEN, 1)
+
+
+def test_duckdb_error_text_never_reaches_a_message(exports, warehouse_path, monkeypatch):
+    """DuckDB quotes the record in its errors ("Original Line: …"): the text is rewritten."""
+    import numpy as np
+
+    from kjh.ingest import load
+
+    write_sozialraeume(exports)
+    write(exports / "hilfen_20240131.csv", HILFEN_HEADER,
+          [hilfe("H-1", person_id="P-SECRET-1", traeger_id="T" * 3_000_000)])
+    real_scan = load.scan
+
+    def lying_scan(*args, **kwargs):  # claims short records: DuckDB hits its 2 MB line limit
+        s = real_scan(*args, **kwargs)
+        s.record_bytes = np.zeros_like(s.record_bytes)
+        return s
+
+    monkeypatch.setattr(load, "scan", lying_scan)
+    o = load_folder(exports, warehouse_path)["hilfen_20240131.csv"]
+    assert (o.status, o.grund_code) == (faults.ABGELEHNT, faults.NICHT_LESBAR)
+    assert "Einzelheiten nicht angezeigt" in o.meldung and "P-SECRET-1" not in o.meldung
+
+
+def test_unexpected_error_while_loading_is_rewritten(exports, warehouse_path, monkeypatch):
+    import duckdb
+
+    from kjh.ingest import load
+
+    write(exports / "zahlungen_20240205.csv", ZAHLUNGEN_HEADER, [buchung("B-1")])
+
+    def failing(*args, **kwargs):
+        raise duckdb.ConversionException("Could not convert 'P-SECRET-2' (Original Line: B-1;P-SECRET-2)")
+
+    monkeypatch.setattr(load, "_load_records", failing)
+    with pytest.raises(load.LoadError) as err:
+        load_folder(exports, warehouse_path)
+    assert "ConversionException" in str(err.value) and "P-SECRET-2" not in str(err.value)
+    assert err.value.__cause__ is None and err.value.__suppress_context__
+
+
+def test_header_missing_message_names_no_value(exports, warehouse_path):
+    rows = [hilfe("H-1", person_id="P-SECRET-3", fall_id="AZ-SECRET-3", geburtsdatum="01.02.2003"),
+            hilfe("H-2", person_id="P-SECRET-4")]
+    write(exports / "hilfen_20240131.csv", list(rows[0].values()), [rows[1]])
+    o = load_folder(exports, warehouse_path)["hilfen_20240131.csv"]
+    assert o.grund_code == faults.PFLICHTSPALTE_FEHLT
+    assert "Gefunden: keine Spalte des Vertrags und 15 weitere Spalte(n), nicht angezeigt" in o.meldung
+    for value in ("P-SECRET-3", "AZ-SECRET-3", "01.02.2003", "H-1"):
+        assert value not in o.meldung
+
+
+def test_symlink_out_of_the_folder_is_not_followed(exports, warehouse_path, tmp_path):
+    secret = tmp_path / "secret.csv"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    (exports / "traeger_20240101.csv").symlink_to(secret)
+    inside = exports / "zahlungen_20240205.csv"
+    write(inside, ZAHLUNGEN_HEADER, [buchung("B-1")])
+    out = load_folder(exports, warehouse_path)
+    assert (out["traeger_20240101.csv"].status, out["traeger_20240101.csv"].grund_code) == \
+        (faults.ABGELEHNT, faults.VERWEIS)
+    assert "root" not in out["traeger_20240101.csv"].meldung
+
+
+def test_short_key_file_is_refused(tmp_path, monkeypatch):
+    from kjh.ingest.pseudonym import MissingKeyError, load_key
+
+    monkeypatch.delenv("KJH_PSEUDONYM_KEY")
+    key = tmp_path / "key"
+    key.write_bytes(b"0123456789abcdef0123\n")
+    with pytest.raises(MissingKeyError, match="enthält 20 Byte, mindestens 32"):
+        load_key(str(key))

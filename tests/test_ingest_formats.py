@@ -27,18 +27,41 @@ def test_both_encodings_and_line_ends_give_the_same_values(exports, warehouse_pa
     assert rows == [("T-1", NAME, "182.50"), ("T-2", "Diakonie Jugendhilfe Süd", "182.50")]
 
 
-def test_headers_any_case_order_and_blanks_extra_columns_kept(exports, warehouse_path):
+def test_headers_any_case_order_and_blanks_extra_columns_dropped_by_name(exports, warehouse_path):
     header = [" Name ", "GUELTIG_AB", "traeger_id", "Traegerart", "bemerkung", "sitz_ags", "verband",
-              "entgelt_tagessatz", "gueltig_bis"]
+              "entgelt_tagessatz", "gueltig_bis", "Aktenzeichen"]
     rows = [["Kinderhaus", "01.01.2020", "T-1", "frei_gemeinnuetzig", "Neuvertrag 2026", "01060005", "AWO",
-             "1.234,50", ""]]
+             "1.234,50", "", "AZ-51-2024-0001"]]
     write(exports / "traeger_20240101_nachlieferung.csv", header, rows)
     o = load_folder(exports, warehouse_path)["traeger_20240101_nachlieferung.csv"]
     assert (o.status, o.geladen) == (faults.ANGENOMMEN, 1)
+    assert "2 Spalte(n) außerhalb des Vertrags nicht übernommen" in o.meldung
     [(tid, name, rate, extra)] = query(
         warehouse_path, "select traeger_id, name, entgelt_tagessatz::varchar, zusatzspalten::varchar from raw.traeger")
-    assert (tid, name, rate) == ("T-1", "Kinderhaus", "1234.50")
-    assert extra == '{"bemerkung":"Neuvertrag 2026"}'
+    assert (tid, name, rate, extra) == ("T-1", "Kinderhaus", "1234.50", None)
+    # only the names are recorded, never a value
+    assert query(warehouse_path, "select unbekannte_spalten from audit.lieferungen") == [("bemerkung, aktenzeichen",)]
+
+
+def test_mapping_keeps_a_named_extra_column_with_its_purpose(exports, warehouse_path):
+    (exports / "traeger.mapping.yml").write_text(
+        "art: traeger\nzusatzspalten_behalten:\n  Vertragsart: Art der Entgeltvereinbarung (Code des Trägers)\n",
+        encoding="utf-8")
+    write(exports / "traeger_20240101.csv", TRAEGER_HEADER + ["vertragsart", "notiz"],
+          [{**traeger("T-1"), "vertragsart": "LEV", "notiz": "Frau Müller anrufen"}])
+    o = load_folder(exports, warehouse_path)["traeger_20240101.csv"]
+    assert (o.status, o.geladen) == (faults.ANGENOMMEN, 1)
+    assert query(warehouse_path, "select zusatzspalten::varchar from raw.traeger") == [('{"vertragsart":"LEV"}',)]
+    assert query(warehouse_path, "select unbekannte_spalten from audit.lieferungen") == [("notiz",)]
+
+
+def test_mapping_must_say_what_a_kept_column_holds(tmp_path):
+    from kjh.ingest.mapping import MappingError, load_mapping
+
+    bad = tmp_path / "x.mapping.yml"
+    bad.write_text("art: traeger\nzusatzspalten_behalten:\n  vertragsart: ''\n", encoding="utf-8")
+    with pytest.raises(MappingError, match="angeben, was die Spalte enthält"):
+        load_mapping(bad)
 
 
 def test_optional_place_column_may_be_absent(exports, warehouse_path):

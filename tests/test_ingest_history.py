@@ -78,3 +78,68 @@ def test_older_full_export_after_newer_is_rejected(exports, warehouse_path):
     write(exports / "hilfen_20241130.csv", HILFEN_HEADER, [hilfe("H-1")])
     o = load_folder(exports, warehouse_path)["hilfen_20241130.csv"]
     assert (o.status, o.grund_code) == (faults.ABGELEHNT, faults.VERALTET)
+
+
+def test_older_export_after_a_newer_one_that_only_dropped_a_help_is_rejected(exports, warehouse_path):
+    """The newer export left no stand_ab of its own (it only dropped H-2): the check reads audit."""
+    write_sozialraeume(exports)
+    write(exports / "hilfen_20241231.csv", HILFEN_HEADER, [hilfe("H-1"), hilfe("H-2", person_id="P-2")])
+    write(exports / "hilfen_20250131.csv", HILFEN_HEADER, [hilfe("H-1")])
+    load_folder(exports, warehouse_path)
+    write(exports / "hilfen_20250115.csv", HILFEN_HEADER, [hilfe("H-1"), hilfe("H-2", person_id="P-2", hilfeart="30")])
+    o = load_folder(exports, warehouse_path)["hilfen_20250115.csv"]
+    assert (o.status, o.grund_code) == (faults.ABGELEHNT, faults.VERALTET)
+    assert query(warehouse_path, "select hilfe_id from raw.hilfen where stand_bis is null") == [("H-1",)]
+
+
+def test_same_date_correction_replaces_the_earlier_file(exports, warehouse_path):
+    write_sozialraeume(exports)
+    write(exports / "hilfen_20241231.csv", HILFEN_HEADER, [hilfe("H-1"), hilfe("H-2", person_id="P-2")])
+    write(exports / "hilfen_20250131.csv", HILFEN_HEADER, [hilfe("H-1", hilfeart="30"), hilfe("H-2", person_id="P-2")])
+    load_folder(exports, warehouse_path)
+    write(exports / "hilfen_20250131_korrektur.csv", HILFEN_HEADER, [hilfe("H-1", hilfeart="32")])
+    o = load_folder(exports, warehouse_path)["hilfen_20250131_korrektur.csv"]
+    assert o.status == faults.ANGENOMMEN and "ersetzt hilfen_20250131.csv" in o.meldung
+    rows = query(warehouse_path, "select hilfe_id, hilfeart, stand_ab::varchar, stand_bis::varchar from raw.hilfen "
+                                 "order by hilfe_id, stand_ab")
+    assert rows == [("H-1", "31", "2024-12-31", "2025-01-31"), ("H-1", "32", "2025-01-31", None),
+                    ("H-2", "31", "2024-12-31", "2025-01-31")]
+    assert query(warehouse_path, "select datei, status from audit.lieferungen where art = 'hilfen' order by 1") == [
+        ("hilfen_20241231.csv", "angenommen"), ("hilfen_20250131.csv", "ersetzt"),
+        ("hilfen_20250131_korrektur.csv", "angenommen")]
+    # the replaced file, still in the folder, is not loaded again
+    again = load_folder(exports, warehouse_path)["hilfen_20250131.csv"]
+    assert again.bereits_geladen and "ersetzt" in again.meldung
+
+
+def test_withdrawal_of_bookings_and_of_full_exports(exports, warehouse_path):
+    from kjh.ingest.withdraw import CannotWithdraw, find_delivery, withdraw
+    from kjh.warehouse.connection import writer
+    from tests.exports import ZAHLUNGEN_HEADER, buchung
+
+    write_sozialraeume(exports)
+    write(exports / "hilfen_20241231.csv", HILFEN_HEADER, [hilfe("H-1"), hilfe("H-2", person_id="P-2")])
+    write(exports / "hilfen_20250131.csv", HILFEN_HEADER, [hilfe("H-1", hilfeart="30")])
+    write(exports / "zahlungen_20250205.csv", ZAHLUNGEN_HEADER, [buchung("B-1"), buchung("B-2")])
+    write(exports / "zahlungen_20250305.csv", ZAHLUNGEN_HEADER, [buchung("B-2"), buchung("B-3")])
+    load_folder(exports, warehouse_path)
+    with writer(warehouse_path) as con:
+        # an older full export cannot be withdrawn while a newer one is loaded
+        try:
+            withdraw(con, find_delivery(con, "hilfen_20241231.csv")[0])
+            raise AssertionError("withdrawn")
+        except CannotWithdraw as exc:
+            assert "zuerst hilfen_20250131.csv zurückziehen" in str(exc)
+        # a delta whose bookings a later delivery skipped as already loaded: that one first
+        try:
+            withdraw(con, find_delivery(con, "zahlungen_20250205.csv")[0])
+            raise AssertionError("withdrawn")
+        except CannotWithdraw as exc:
+            assert "zahlungen_20250305.csv" in str(exc)
+        assert withdraw(con, find_delivery(con, "zahlungen_20250305.csv")[0]) == 1
+        assert withdraw(con, find_delivery(con, "hilfen_20250131.csv")[0]) == 1
+    assert query(warehouse_path, "select buchung_id from raw.zahlungen order by 1") == [("B-1",), ("B-2",)]
+    assert query(warehouse_path, AS_OF.replace("stand_ab <= ?::date and (stand_bis is null or stand_bis > ?::date)",
+                                               "stand_bis is null")) == [("H-1", "31", None), ("H-2", "31", None)]
+    assert query(warehouse_path, "select datei from audit.lieferungen where status = 'zurueckgezogen' order by 1") == \
+        [("hilfen_20250131.csv",), ("zahlungen_20250305.csv",)]

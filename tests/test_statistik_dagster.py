@@ -175,7 +175,7 @@ def test_delivered_then_withheld_on_error_while_reports_run_then_withheld_by_qua
         r = {**r, "hauptgrund": "gefaehrdung_kindeswohl"} if r["hilfe_id"] in changed else r
         return {**r, "traeger_id": "T-UNBEKANNT"} if r["hilfe_id"] in changed else r
 
-    _rewrite_newest_hilfen(demo.sources, "20261215", unbekannt)
+    _rewrite_newest_hilfen(demo.sources, "20261201", unbekannt)  # not in the future: kjh refuses those (ZUKUNFT)
     third = _run(defs)
     meta = next(e.event_specific_data.materialization.metadata for e in third.get_asset_materialization_events()
                 if e.asset_key == KEY)

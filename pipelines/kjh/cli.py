@@ -52,6 +52,19 @@ def _parser() -> argparse.ArgumentParser:
     _add_location_options(ui, required=False)
     ui.add_argument("--port", type=int, default=3000, help="Port (Standard 3000).")
 
+    lf = sub.add_parser("lieferung", help="Eine geladene Lieferung zurückziehen (Stand vor ihr wiederherstellen).",
+                        description="Verwaltet geladene Lieferungen im Warehouse.")
+    lf_sub = lf.add_subparsers(dest="aktion", required=True, metavar="AKTION")
+    zz = lf_sub.add_parser("zurueckziehen", help="Zeilen einer Lieferung entfernen, den Stand vor ihr wiederherstellen.",
+                           description="Entfernt die Zeilen der Lieferung DATEI aus dem Warehouse und stellt den Stand "
+                                       "vor ihr wieder her (z. B. ein Export mit falschem Datum im Namen); in "
+                                       "audit.lieferungen als „zurueckgezogen“ vermerkt. Bei Vollexporten nur der "
+                                       "neueste einer Art. Der nächste kjh run baut die Marts neu.")
+    zz.add_argument("datei", metavar="DATEI", help="Dateiname der Lieferung (wie in audit.lieferungen.datei).")
+    zz.add_argument("--warehouse", type=Path, required=True, metavar="FILE", help="DuckDB-Datei des Warehouse.")
+    zz.add_argument("--wait", type=float, default=0, metavar="SEKUNDEN",
+                    help="So lange warten, wenn ein anderer kjh-Prozess das Warehouse beschreibt (Standard 0).")
+
     st = sub.add_parser(
         "statistik", help="Amtliche Statistik (HZE, § 42, Teil IV): Entwurf, Befunde bestätigen, freigeben, wiederholen.",
         description="Der Weg der Statistikstelle: --year erstellt den Entwurf eines Berichtsjahres (alle Sätze ohne "
@@ -103,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
             return _ui(args)
         if args.command == "statistik":
             return _statistik(args)
+        if args.command == "lieferung":
+            return _lieferung(args)
     except CannotRun as exc:
         print(f"kjh: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
@@ -146,19 +161,84 @@ def _preflight(settings) -> None:
 
     if not settings.sources.is_dir() or not os.access(settings.sources, os.R_OK | os.X_OK):
         raise CannotRun(f"Quellordner {settings.sources} fehlt oder ist nicht lesbar.")
+    _check_warehouse_file(settings.warehouse)
     for p in settings.mappings:
         if not p.is_file():
             raise CannotRun(f"Zuordnungsdatei {p} gibt es nicht.")
     try:
-        find_mappings(settings.sources, settings.mappings)
+        mappings = find_mappings(settings.sources, settings.mappings)
         load_key()
     except (MappingError, MissingKeyError) as exc:
         raise CannotRun(str(exc)) from None
+    exports = [p for p in settings.sources.iterdir() if p.suffix.lower() == ".csv"]
+    if not exports:
+        raise CannotRun(f"Quellordner {settings.sources} enthält keine Exporte (*.csv): nichts zu laden, "
+                        "Lauf nicht gestartet.")
+    if settings.year is not None:
+        _check_year(settings, exports, mappings)
     for folder in (settings.warehouse.parent, settings.reports):
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CannotRun(f"Ordner {folder} kann nicht angelegt werden: {exc.strerror}") from None
+
+
+# The first bytes of a DuckDB file: 8 bytes checksum, then the magic "DUCK".
+_DUCKDB_MAGIC = (8, b"DUCK")
+
+
+def _check_warehouse_file(warehouse: Path) -> None:
+    """--warehouse must be a DuckDB file or not exist yet: a folder or another file is
+    refused at once (DuckDB would open a database in memory and lose every result)."""
+    if warehouse.is_dir():
+        raise CannotRun(f"--warehouse {warehouse} ist ein Ordner; erwartet wird die DuckDB-Datei des Warehouse "
+                        f"(z. B. {warehouse / 'warehouse.duckdb'}).")
+    if warehouse.exists():
+        try:
+            with warehouse.open("rb") as f:
+                head = f.read(16)
+        except OSError as exc:
+            raise CannotRun(f"--warehouse {warehouse} ist nicht lesbar: {exc.strerror}.") from None
+        offset, magic = _DUCKDB_MAGIC
+        if head[offset:offset + len(magic)] != magic:
+            raise CannotRun(f"--warehouse {warehouse} ist keine DuckDB-Datei (z. B. ein Export?): "
+                            "nicht angerührt. Eine neue oder bestehende Warehouse-Datei angeben.")
+
+
+def _data_years(warehouse: Path) -> tuple[int, int] | None:
+    """First and last report year of the data in the warehouse (intermediate.int_berichtsstand)."""
+    import duckdb
+
+    if not warehouse.is_file():
+        return None
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True,
+                             config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    except duckdb.Error:
+        return None
+    try:
+        rows = con.execute("select erstes_jahr, letztes_jahr from intermediate.int_berichtsstand").fetchall()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return (int(rows[0][0]), int(rows[0][1])) if rows and rows[0][0] is not None else None
+
+
+def _check_year(settings, exports: list[Path], mappings) -> None:
+    """--year must lie within the data: at most the year of the newest export, at least the
+    first report year of the loaded data (known once a run has built the marts)."""
+    from kjh.ingest.naming import classify
+
+    dates = [d.exportdatum for d in (classify(p, mappings) for p in exports) if d.exportdatum]
+    years = _data_years(settings.warehouse)
+    last = max([d.year for d in dates] + ([years[1]] if years else []), default=None)
+    if last is not None and settings.year > last:
+        raise CannotRun(f"--year {settings.year} liegt nach den Daten: der neueste Export ist aus {last}. "
+                        f"Ein Berichtsjahr bis {last} angeben.")
+    if years and settings.year < years[0]:
+        raise CannotRun(f"--year {settings.year} liegt vor den Daten: sie reichen von {years[0]} bis {years[1]}. "
+                        f"Ein Berichtsjahr von {years[0]} bis {years[1]} angeben.")
 
 
 def _execute(settings, wait: float, reports: bool = True) -> int:
@@ -167,8 +247,11 @@ def _execute(settings, wait: float, reports: bool = True) -> int:
     from kjh.settings import quiet_environment
 
     quiet_environment()
+    from kjh.defs.orchestration.prozesse import children_die_with_parent, stop_on_sigterm
     from kjh.warehouse.lock import WarehouseBusy, writer_lock
 
+    children_die_with_parent()
+    stop_on_sigterm()
     try:
         with writer_lock(settings.warehouse, wait_seconds=wait):
             return _execute_job(settings, reports)
@@ -180,34 +263,58 @@ REPORTS_GROUP = "reports"
 
 
 def _execute_job(settings, reports: bool) -> int:
+    import contextlib
+
     import dagster as dg
 
     from kjh.cli_summary import print_summary
     from kjh.definitions import defs
+    from kjh.defs.orchestration import protokoll
     from kjh.defs.orchestration.jobs import JOB_NAME
+    from kjh.defs.orchestration.prozesse import mark_dead_runs_failed, run_tags
 
+    instance = dg.DagsterInstance.get()
+    dead = mark_dead_runs_failed(instance)
+    if dead:
+        print(f"kjh: {len(dead)} abgebrochene(r) frühere(r) Lauf/Läufe als fehlgeschlagen vermerkt "
+              f"({', '.join(r[:8] for r in dead)}).", flush=True)
+    log_file = protokoll.new_log_file(settings.warehouse)
+    os.environ[protokoll.ENV_PROTOKOLL] = str(log_file)
     print(f"kjh: Lauf startet – Quellen {settings.sources}, Warehouse {settings.warehouse}", flush=True)
+    print(f"kjh: Protokoll {log_file}", flush=True)
     job = defs.resolve_job_def(JOB_NAME)
     selection = None
     if not reports:
         graph = defs.resolve_asset_graph()
         selection = [k for k in graph.get_all_asset_keys()
                      if graph.get(k).is_materializable and graph.get(k).group_name != REPORTS_GROUP]
-    result = job.execute_in_process(
-        instance=dg.DagsterInstance.get(),
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-        asset_selection=selection,
-    )
     from kjh.statistik import vermerke_blockierte_lieferung
 
-    vermerke_blockierte_lieferung(result, settings)  # still inside the writer lock
-    print_summary(result, settings)
+    # dbt's and Dagster's own output goes to the log file; the screen gets one line per step
+    protokoll.progress_stream = sys.stdout
+    with open(log_file, "a", encoding="utf-8") as log, \
+            contextlib.nullcontext() if protokoll.verbose() else contextlib.redirect_stdout(log), \
+            contextlib.nullcontext() if protokoll.verbose() else contextlib.redirect_stderr(log):
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            asset_selection=selection,
+            tags=run_tags(settings.warehouse),
+        )
+        vermerke_blockierte_lieferung(result, settings)  # still inside the writer lock
+    print_summary(result, settings, log_file)
     failed = _failed_steps(result)
     if failed:
-        print(f"kjh: Der Lauf ist fehlgeschlagen ({', '.join(failed)}); Einzelheiten stehen oben und in der "
-              "Dagster-Oberfläche (kjh ui).", file=sys.stderr)
+        print(f"kjh: Der Lauf ist fehlgeschlagen ({', '.join(failed)}); Einzelheiten im Protokoll {log_file} "
+              "und in der Dagster-Oberfläche (kjh ui).", file=sys.stderr)
         return EXIT_RUN_FAILED
+    years = _data_years(settings.warehouse) if settings.year is not None else None
+    if years and not years[0] <= settings.year <= years[1]:
+        print(f"kjh: --year {settings.year} liegt außerhalb der Daten ({years[0]}–{years[1]}): Berichte und "
+              f"Statistik dieses Laufs gelten nicht für {settings.year}; mit einem Berichtsjahr von {years[0]} bis "
+              f"{years[1]} erneut starten.", file=sys.stderr)
+        return EXIT_CANNOT_RUN
     return EXIT_OK
 
 
@@ -229,18 +336,101 @@ def _failed_steps(result) -> list[str]:
 
 
 def _ui(args) -> int:
+    import signal
     import subprocess
 
+    from kjh.defs.orchestration.prozesse import children_die_with_parent
     from kjh.settings import RunSettings, quiet_environment
 
     current = RunSettings.from_env()
     settings = RunSettings(sources=args.sources or current.sources, warehouse=args.warehouse or current.warehouse,
                            reports=args.reports or current.reports)
     settings.apply()
+    _check_warehouse_file(settings.warehouse)
     quiet_environment()
-    print(f"kjh: Dagster-Oberfläche auf http://127.0.0.1:{args.port} (Warehouse {settings.warehouse})", flush=True)
+    from kjh.defs.orchestration.protokoll import new_log_file
+
+    log_file = new_log_file(settings.warehouse)
+    print(f"kjh: Dagster-Oberfläche auf http://127.0.0.1:{args.port} (Warehouse {settings.warehouse}, "
+          f"Dagster-Verzeichnis {os.environ['DAGSTER_HOME']})", flush=True)
+    print(f"kjh: Meldungen von Dagster im Protokoll {log_file}; beenden mit Strg-C", flush=True)
     cmd = [sys.executable, "-m", "dagster", "dev", "-m", "kjh.definitions", "-h", "127.0.0.1", "-p", str(args.port)]
-    return subprocess.call(cmd)
+    # its own process group: `dagster dev` and its webserver and daemon are stopped together
+    children_die_with_parent()
+    with open(log_file, "ab") as log:
+        proc = subprocess.Popen(cmd, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
+
+    def _stop(signum, frame):
+        raise KeyboardInterrupt()
+
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        code = proc.wait()
+        print(f"kjh: Oberfläche beendet (Exit {code}); Einzelheiten im Protokoll {log_file}", file=sys.stderr)
+        return code
+    except KeyboardInterrupt:
+        _stop_group(proc)
+        print("kjh: Oberfläche beendet.", file=sys.stderr)
+        return 0
+
+
+def _stop_group(proc, grace: float = 15) -> None:
+    """SIGTERM to the whole process group, SIGKILL after `grace` seconds."""
+    import signal
+    import time
+
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.2)
+        else:
+            continue
+        break
+    try:
+        proc.wait(timeout=5)
+    except Exception:  # noqa: BLE001 - nothing more to do
+        pass
+
+
+def _lieferung(args) -> int:
+    """`kjh lieferung zurueckziehen DATEI`: a delivery's rows out, the state before it back."""
+    from kjh.ingest.withdraw import CannotWithdraw, find_delivery, forget_incremental_state, withdraw
+    from kjh.warehouse.connection import writer
+    from kjh.warehouse.lock import WarehouseBusy
+
+    warehouse = args.warehouse.resolve()
+    if not warehouse.is_file():
+        raise CannotRun(f"Warehouse {warehouse} gibt es nicht.")
+    _check_warehouse_file(warehouse)
+    datei = Path(args.datei).name
+    try:
+        with writer(warehouse, wait_seconds=args.wait) as con:
+            con.begin()
+            try:
+                lieferung_id, art = find_delivery(con, datei)
+                removed = withdraw(con, lieferung_id, note="kjh lieferung zurueckziehen")
+                forget_incremental_state(con)
+                con.commit()
+            except BaseException:
+                con.rollback()
+                raise
+    except CannotWithdraw as exc:
+        raise CannotRun(str(exc)) from None
+    except WarehouseBusy as exc:
+        raise CannotRun(str(exc)) from None
+    print(f"Lieferung {datei} ({art}) zurückgezogen: {removed} Zeilen aus raw.{art} entfernt, der Stand vor ihr "
+          "gilt wieder (audit.lieferungen: zurueckgezogen).")
+    print("Der nächste kjh run baut die Marts neu. Die Datei kann im Quellordner bleiben: sie wird nicht erneut "
+          "geladen; mit korrigiertem Namen abgelegt wird sie wie jede neue Lieferung geladen.")
+    return EXIT_OK
 
 
 def _statistik(args) -> int:

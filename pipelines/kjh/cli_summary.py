@@ -35,7 +35,7 @@ def format_table(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
-def print_summary(result, settings) -> None:
+def print_summary(result, settings, log_file=None) -> None:
     rows = outcomes_of(result)
     print()
     print("Zusammenfassung der Lieferungen")
@@ -57,10 +57,33 @@ def print_summary(result, settings) -> None:
     print()
     print(f"Warehouse: {settings.warehouse}")
     print(f"Berichte:  {settings.reports}")
+    if log_file is not None:
+        print(f"Protokoll: {log_file}")
     if quarantined:
         print(f"{quarantined} Datensätze in Quarantäne: select * from audit.quarantaene")
     if rejected:
         print(f"{len(rejected)} Datei(en) abgelehnt: select * from audit.lieferungen where status = 'abgelehnt'")
+    for line in report_lines(result):
+        print(line)
+
+
+def report_lines(result) -> list[str]:
+    """The last lines: what the reports asset says about small counts, and which page to open."""
+    meta = None
+    for event in result.get_asset_materialization_events():
+        mat = event.event_specific_data.materialization
+        if mat.asset_key.path == ["berichte", "website"]:
+            meta = mat.metadata
+    if meta is None:
+        return []
+    lines = []
+    offen = meta["nicht_schuetzbar"].value if "nicht_schuetzbar" in meta else 0
+    if offen:
+        lines.append(f"Achtung: {offen} kleine Fallzahlen bleiben in den Berichten erschließbar – vor einer "
+                     "Weitergabe nach außen prüfen.")
+    if "index" in meta:
+        lines.append(f"Berichte öffnen: {meta['index'].value}")
+    return lines
 
 
 _MAX_GENANNT = 10

@@ -19,6 +19,7 @@ class Column:
     personal: bool = False
     codeliste: str | None = None
     optional_column: bool = False  # the column itself may be absent from the file
+    harmless: bool = False         # on the kind's `harmlos` list: its value may be shown (else masked)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,10 @@ class ExportKind:
     def personal_columns(self) -> set[str]:
         return {c.name for c in self.columns if c.personal}
 
+    @property
+    def harmless_columns(self) -> set[str]:
+        return {c.name for c in self.columns if c.harmless}
+
 
 @dataclass(frozen=True)
 class Contract:
@@ -60,6 +65,9 @@ def load_contract() -> Contract:
     codelisten = yaml.safe_load((CONTRACT_DIR / "codelisten.yml").read_text(encoding="utf-8"))
     kinds = {}
     for name, spec in exports.items():
+        unknown = set(spec.get("harmlos", ())) - set(spec["columns"])
+        if unknown:
+            raise ValueError(f"exports.yml, {name}: harmlos nennt unbekannte Spalten {sorted(unknown)}")
         columns = tuple(
             Column(
                 name=col,
@@ -68,6 +76,7 @@ def load_contract() -> Contract:
                 personal=bool(c.get("personal", False)),
                 codeliste=c.get("codeliste"),
                 optional_column=bool(c.get("optional_column", False)),
+                harmless=col in spec.get("harmlos", ()),
             )
             for col, c in spec["columns"].items()
         )

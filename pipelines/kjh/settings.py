@@ -63,13 +63,23 @@ class RunSettings:
         )
 
 
+def dagster_home_for(warehouse: Path) -> Path:
+    """The Dagster home of a warehouse: its runs and event logs, beside the warehouse file, so
+    that the UI of one warehouse never shows the runs of another."""
+    warehouse = Path(warehouse).resolve()
+    return warehouse.with_name(warehouse.name + ".dagster")
+
+
 def quiet_environment() -> None:
-    """Telemetry off for Dagster, dbt and Great Expectations; a Dagster home of our own."""
+    """Telemetry off for Dagster, dbt and Great Expectations; no colour codes from dbt; the
+    Dagster home of the warehouse (DAGSTER_HOME, when set, is used as it is)."""
     os.environ["DO_NOT_TRACK"] = "1"
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     os.environ["GE_USAGE_STATS"] = "FALSE"
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
-    home = Path(os.environ.get("DAGSTER_HOME") or kjh_home() / "dagster")
+    os.environ["DBT_USE_COLORS"] = "false"
+    os.environ["DBT_USE_COLORS_FILE"] = "false"
+    home = Path(os.environ.get("DAGSTER_HOME") or dagster_home_for(RunSettings.from_env().warehouse))
     home.mkdir(parents=True, exist_ok=True)
     cfg = home / "dagster.yaml"
     if not cfg.exists():

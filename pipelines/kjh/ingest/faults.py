@@ -18,6 +18,7 @@ ENDE_VOR_BEGINN = "ENDE_VOR_BEGINN"      # an end date before its start date
 AGS_UNBEKANNT = "AGS_UNBEKANNT"          # wohnort_ags not in sozialraeume
 DUPLIKAT = "DUPLIKAT"                    # id seen in an earlier record of the same file
 KONFLIKT = "KONFLIKT"                    # booking delivered before with other content
+FELD_ZU_LANG = "FELD_ZU_LANG"            # record longer than parse.MAX_RECORD_BYTES (a field far too long)
 
 # File faults (audit.lieferungen.grund_code, status `abgelehnt`)
 NAME_UNBEKANNT = "NAME_UNBEKANNT"        # file name matches no kind
@@ -29,9 +30,13 @@ PFLICHTSPALTE_FEHLT = "PFLICHTSPALTE_FEHLT"  # required column missing from the 
 KOPFZEILE_UNGUELTIG = "KOPFZEILE_UNGUELTIG"  # duplicate or empty column names
 VERALTET = "VERALTET"                    # full export older than the state already loaded
 NICHT_LESBAR = "NICHT_LESBAR"            # the file could not be opened or parsed at all
+ZUKUNFT = "ZUKUNFT"                      # export date in the file name lies in the future (a typo)
+VERWEIS = "VERWEIS"                      # a symbolic link pointing out of the sources folder: not read
 
 ANGENOMMEN = "angenommen"
 ABGELEHNT = "abgelehnt"
+ERSETZT = "ersetzt"                # a full export replaced by a correction of the same export date
+ZURUECKGEZOGEN = "zurueckgezogen"  # withdrawn with `kjh lieferung zurueckziehen`
 
 
 class FileRejected(Exception):

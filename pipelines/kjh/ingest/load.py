@@ -8,10 +8,12 @@ audit.lieferungen; the raw tables stay as they were.
 import os
 import tempfile
 import time
+import traceback
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import numpy as np
 
 from kjh.contract import ExportKind, load_contract
@@ -20,9 +22,21 @@ from kjh.ingest.derive import DERIVED, META_COLUMNS
 from kjh.ingest.faults import FileRejected
 from kjh.ingest.mapping import contract_default
 from kjh.ingest.naming import Delivery, unknown_name_message
-from kjh.ingest.parse import fault_case, ident, lit, map_header, masked_line, value_sql
+from kjh.ingest.parse import (MAX_RECORD_BYTES, fault_case, ident, lit, map_header, masked_line, unknown_names,
+                              value_sql)
 from kjh.ingest.scan import ScannedFile, scan, sha256_of
+from kjh.ingest.withdraw import withdraw
+from kjh.warehouse.arbeitsordner import arbeitsordner
 from kjh.warehouse.connection import first_row, scalar
+
+# An export date later than this after today is a typo in the file name (one day of clock skew
+# between the exporting system and this one is allowed).
+CLOCK_SKEW = timedelta(days=1)
+# DuckDB's own limit for one line (2 MB); a file with longer records is read with a larger one.
+DUCKDB_MAX_LINE = 2 * 1024 * 1024
+# Longer than this no record is read at all (the file is rejected): DuckDB would need several times
+# as much memory.
+MAX_READABLE_RECORD = 256 * 1024 * 1024
 
 
 @dataclass
@@ -39,6 +53,7 @@ class Outcome:
     meldung: str = ""
     bereits_geladen: bool = False  # the same file (sha256) was delivered before: nothing done
     lieferung_id: int | None = None
+    unbekannte_spalten: str = ""   # names of the extra columns dropped at ingestion
 
     def as_row(self) -> dict:
         row = asdict(self)
@@ -46,25 +61,44 @@ class Outcome:
         return row
 
 
+class LoadError(RuntimeError):
+    """An unexpected error while loading a file, its text rewritten: the text of a DuckDB or
+    Python error may quote a record, and this one goes to logs and the Dagster event log."""
+
+
 def deliver(con, delivery: Delivery, *, lauf_id: str | None = None, workdir: Path | None = None) -> Outcome:
-    """Load one delivery. `con` has the warehouse schema and the pseudonym() macro."""
+    """Load one delivery. `con` has the warehouse schema and the pseudonym() macro.
+
+    `workdir`: where the plain-text copy of the file may be written; by default the
+    warehouse's private working folder (kjh.warehouse.arbeitsordner).
+    """
     outcome = Outcome(datei=delivery.datei, art=delivery.art, exportdatum=delivery.exportdatum)
-    try:
-        sha = sha256_of(delivery.path)
-    except OSError as exc:
-        outcome.status, outcome.grund_code = faults.ABGELEHNT, faults.NICHT_LESBAR
-        outcome.meldung = f"Datei nicht lesbar: {exc.strerror}"
-        return outcome  # nothing can be recorded without its content
-    # The same content accepted once is never loaded again, whatever its name;
-    # a rejected file may come again under a corrected name.
+    link = _link_out_of_folder(delivery.path)
+    if link is not None:
+        outcome.status, outcome.grund_code = faults.ABGELEHNT, faults.VERWEIS
+        outcome.meldung = ("Datei ist ein symbolischer Verweis auf eine Datei außerhalb des Quellordners: "
+                           "nicht gelesen. Die Exportdatei selbst in den Quellordner legen.")
+        sha = link
+    else:
+        try:
+            sha = sha256_of(delivery.path)
+        except OSError as exc:
+            outcome.status, outcome.grund_code = faults.ABGELEHNT, faults.NICHT_LESBAR
+            outcome.meldung = f"Datei nicht lesbar: {exc.strerror}"
+            return outcome  # nothing can be recorded without its content
+    # The same content accepted once is never loaded again, whatever its name (also when it
+    # was withdrawn or replaced since); a rejected file may come again under a corrected name.
     seen = first_row(
         con,
         """select lieferung_id, status, geladen_am from audit.lieferungen
-           where sha256 = ? and (status = ? or datei = ?) order by status = ? desc, lieferung_id limit 1""",
-        [sha, faults.ANGENOMMEN, delivery.datei, faults.ANGENOMMEN],
+           where sha256 = ? and (status <> ? or datei = ?) order by status = ? desc, lieferung_id limit 1""",
+        [sha, faults.ABGELEHNT, delivery.datei, faults.ANGENOMMEN],
     )
     if seen:
         return _already_delivered(con, outcome, seen)
+    if link is not None:
+        _record(con, outcome, sha, None, lauf_id)
+        return outcome
 
     if delivery.art is None:
         outcome.status, outcome.grund_code = faults.ABGELEHNT, faults.NAME_UNBEKANNT
@@ -74,8 +108,10 @@ def deliver(con, delivery: Delivery, *, lauf_id: str | None = None, workdir: Pat
 
     kind = load_contract().kinds[delivery.art]
     mapping = delivery.mapping or contract_default(delivery.art)
+    workdir = workdir or _private_workdir(con)
     with tempfile.TemporaryDirectory(dir=workdir, prefix="kjh-") as tmp:
         try:
+            _check_not_in_future(delivery)
             scanned = scan(delivery.path, Path(tmp) / "work.csv", delimiter=mapping.trennzeichen,
                            encoding=mapping.kodierung, sha256=sha)
             outcome.zeilen = scanned.records
@@ -87,7 +123,10 @@ def deliver(con, delivery: Delivery, *, lauf_id: str | None = None, workdir: Pat
                 )
             con.begin()
             try:
+                replaced = _replace_same_date(con, kind, delivery)
                 _load_records(con, kind, delivery, mapping, scanned, outcome)
+                if replaced:
+                    outcome.meldung += f"; ersetzt {replaced} (gleiches Exportdatum)"
                 _record(con, outcome, sha, scanned.encoding, lauf_id)
                 _fault_injection_pause()
                 con.commit()
@@ -97,11 +136,58 @@ def deliver(con, delivery: Delivery, *, lauf_id: str | None = None, workdir: Pat
         except FileRejected as rejected:
             outcome.status, outcome.grund_code, outcome.meldung = faults.ABGELEHNT, rejected.code, rejected.message
             outcome.geladen = outcome.quarantaene = outcome.uebersprungen = 0
+            outcome.unbekannte_spalten = ""
             _record(con, outcome, sha, None, lauf_id)
+        except Exception as exc:
+            # never pass on the text of an error from reading a file: it may quote a record
+            raise LoadError(f"{delivery.datei}: unerwarteter Fehler beim Laden ({type(exc).__name__} in "
+                            f"{_where(exc)}); der Text des Fehlers wird nicht gezeigt, da er Inhalte der Datei "
+                            "enthalten kann. Die Datei wurde nicht geladen.") from None
         finally:
             for t in ("_rec", "_typed"):
                 con.execute(f"drop table if exists {t}")
     return outcome
+
+
+def _where(exc: BaseException) -> str:
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "?"
+    last = frames[-1]
+    return f"{Path(last.filename).name}:{last.lineno}"
+
+
+def _private_workdir(con) -> Path | None:
+    """The warehouse's private working folder (None for an in-memory database: system temp)."""
+    path = scalar(con, "select path from duckdb_databases() where database_name = current_database()")
+    if not path:
+        return None
+    folder = arbeitsordner(Path(path))
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+def _link_out_of_folder(path: Path) -> str | None:
+    """For a symbolic link pointing out of the sources folder: a stand-in for its sha256
+    (the link is never followed, its target never read); None otherwise."""
+    if not path.is_symlink():
+        return None
+    folder = path.parent.resolve()
+    target = path.resolve()
+    if target.parent == folder or folder in target.parents:
+        return None
+    import hashlib
+
+    return "verweis:" + hashlib.sha256(os.readlink(path).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _check_not_in_future(delivery: Delivery) -> None:
+    if delivery.exportdatum > date.today() + CLOCK_SKEW:
+        raise FileRejected(
+            faults.ZUKUNFT,
+            f"Exportdatum {delivery.exportdatum:%d.%m.%Y} im Dateinamen liegt in der Zukunft: vermutlich ein "
+            "Tippfehler im Namen. Datei mit dem richtigen Exportdatum im Namen erneut ablegen.",
+        )
 
 
 def _fault_injection_pause() -> None:
@@ -123,6 +209,11 @@ def _already_delivered(con, outcome: Outcome, seen) -> Outcome:
     if status == faults.ANGENOMMEN:
         outcome.uebersprungen = first[1]
         outcome.meldung = f"bereits geladen am {geladen_am:%d.%m.%Y %H:%M} als „{first[0]}“: nichts geändert"
+    elif status in (faults.ZURUECKGEZOGEN, faults.ERSETZT):
+        outcome.status = status
+        how = "zurückgezogen" if status == faults.ZURUECKGEZOGEN else "durch eine Korrektur ersetzt"
+        outcome.meldung = (f"am {geladen_am:%d.%m.%Y %H:%M} als „{first[0]}“ geladen und später {how}: "
+                           "nicht erneut geladen (die Datei kann aus dem Quellordner entfernt werden)")
     else:
         outcome.status = faults.ABGELEHNT
         outcome.meldung = f"bereits am {geladen_am:%d.%m.%Y %H:%M} als „{first[0]}“ abgelehnt: nichts geändert"
@@ -130,9 +221,12 @@ def _already_delivered(con, outcome: Outcome, seen) -> Outcome:
 
 
 def _check_not_older(con, kind: ExportKind, delivery: Delivery) -> None:
+    """A full export older than the newest one loaded of its kind is refused. The newest comes
+    from audit.lieferungen: a newer export that only dropped helps left no stand_ab behind."""
     if kind.load != "full":
         return
-    latest = scalar(con, f"select max(stand_ab) from raw.{ident(kind.name)}")
+    latest = scalar(con, "select max(exportdatum) from audit.lieferungen where art = ? and status = ?",
+                    [kind.name, faults.ANGENOMMEN])
     if latest is not None and delivery.exportdatum < latest:
         raise FileRejected(
             faults.VERALTET,
@@ -141,15 +235,30 @@ def _check_not_older(con, kind: ExportKind, delivery: Delivery) -> None:
         )
 
 
+def _replace_same_date(con, kind: ExportKind, delivery: Delivery) -> str | None:
+    """A full export with the export date of one already loaded is its correction: the earlier
+    file of that date is withdrawn (status `ersetzt`) and the correction loaded in its place,
+    in the same transaction. Returns the replaced file's name."""
+    if kind.load != "full":
+        return None
+    earlier = first_row(con, "select lieferung_id, datei from audit.lieferungen where art = ? and exportdatum = ? "
+                             "and status = ?", [kind.name, delivery.exportdatum, faults.ANGENOMMEN])
+    if earlier is None:
+        return None
+    withdraw(con, earlier[0], status=faults.ERSETZT, note=f"durch {delivery.datei}")
+    return earlier[1]
+
+
 def _record(con, o: Outcome, sha: str, encoding: str | None, lauf_id: str | None) -> None:
     o.lieferung_id = o.lieferung_id or scalar(con, "select nextval('audit.lieferung_seq')")
     con.execute(
         """insert into audit.lieferungen
            (lieferung_id, datei, art, exportdatum, sha256, kodierung, zeilen, geladen, quarantaene,
-            uebersprungen, status, grund_code, meldung, geladen_am, lauf_id)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            uebersprungen, status, grund_code, meldung, geladen_am, lauf_id, unbekannte_spalten)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [o.lieferung_id, o.datei, o.art, o.exportdatum, sha, encoding, o.zeilen, o.geladen, o.quarantaene,
-         o.uebersprungen, o.status, o.grund_code, o.meldung or "", datetime.now(), lauf_id],
+         o.uebersprungen, o.status, o.grund_code, o.meldung or "", datetime.now(), lauf_id,
+         o.unbekannte_spalten or None],
     )
 
 
@@ -157,11 +266,20 @@ def _read_records(con, scanned: ScannedFile, mapping) -> int:
     """DuckDB parses the records into _rec (header row first) with the physical line and
     field count of each from the scan (_zeile, _nfelder), joined by position: the CSV scan
     is single-threaded, so row order is file order and rowid i is record i."""
-    width = max(int(scanned.field_counts.max()) if scanned.records else 0, len(scanned.header))
+    # Fields beyond the header's are never stored: a record with 50,000 fields is read as far as
+    # one field past the header (it is a FELDANZAHL fault either way).
+    width = min(max(int(scanned.field_counts.max()) if scanned.records else 0, len(scanned.header)),
+                len(scanned.header) + 1)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+    longest = int(scanned.record_bytes.max()) if scanned.records else 0
+    if longest > MAX_READABLE_RECORD:
+        raise FileRejected(faults.NICHT_LESBAR, f"Ein Datensatz ist {longest} Byte lang: so lange Datensätze "
+                                                "liest kjh nicht (keine Exportdatei?).")
+    max_line = max(DUCKDB_MAX_LINE, longest + 1024)
     con.register("_recinfo", {
         "_zeile": np.concatenate(([1], scanned.record_lines)).astype(np.int64),
         "_nfelder": np.concatenate(([len(scanned.header)], scanned.field_counts)).astype(np.int64),
+        "_laenge": np.concatenate(([0], scanned.record_bytes)).astype(np.int64),
     })
     try:
         con.execute(
@@ -170,11 +288,22 @@ def _read_records(con, scanned: ScannedFile, mapping) -> int:
                 from (select *, true as _gelesen
                       from read_csv({lit(str(scanned.work_file))}, delim={lit(mapping.trennzeichen)}, quote='"',
                                     escape='"', header=false, columns={columns}, null_padding=true, parallel=false,
-                                    auto_detect=false, new_line='\\n', strict_mode=false))
+                                    auto_detect=false, new_line='\\n', strict_mode=false,
+                                    max_line_size={max_line}, buffer_size={max(16 * 1024 * 1024, 4 * max_line)}))
                 positional join _recinfo"""
         )
+    except duckdb.Error as exc:
+        # DuckDB's text quotes the record ("Original Line: …"): only its kind is passed on
+        raise FileRejected(
+            faults.NICHT_LESBAR,
+            f"Datei lässt sich nicht in Datensätze zerlegen (DuckDB: {type(exc).__name__}; Einzelheiten nicht "
+            "angezeigt, da sie Inhalte der Datei enthalten).",
+        ) from None
     finally:
-        con.unregister("_recinfo")
+        try:
+            con.unregister("_recinfo")
+        except duckdb.Error:  # the failed read aborted the transaction; the rollback follows
+            pass
     count = scalar(con, "select count(_gelesen) from _rec")
     if count != scanned.records + 1:
         raise FileRejected(
@@ -189,6 +318,7 @@ def _load_records(con, kind: ExportKind, delivery: Delivery, mapping, scanned: S
     """Set-based: one statement types every record, decides its first fault and computes the
     stored columns (_typed); duplicates, quarantine and the raw insert work on that table."""
     header = map_header(kind, scanned.header, mapping)
+    o.unbekannte_spalten = unknown_names(header.dropped)
     width = _read_records(con, scanned, mapping)
 
     txt_cols = []
@@ -210,12 +340,12 @@ def _load_records(con, kind: ExportKind, delivery: Delivery, mapping, scanned: S
     # columns the raw table stores (derived values and the content hash).
     con.execute(
         f"""create temp table _typed as
-            with p as (select rowid as _rn, _zeile, _nfelder, {', '.join(txt_cols)}, {extra} as _extra
+            with p as (select rowid as _rn, _zeile, _nfelder, _laenge, {', '.join(txt_cols)}, {extra} as _extra
                        from _rec),
                  t as (select *, {', '.join(typed)} from p where _zeile > 1),
                  f as (select *, {fault_case(kind, header, mapping)} as _fault from t),
                  g as (select *{derived_cols} from f)
-            select * exclude (_nfelder), {hash_expr} as zeilen_hash from g"""
+            select * exclude (_nfelder, _laenge), {hash_expr} as zeilen_hash from g"""
     )
     _mark_duplicates(con, kind)
 
@@ -226,6 +356,9 @@ def _load_records(con, kind: ExportKind, delivery: Delivery, mapping, scanned: S
     else:
         _merge_full(con, kind, delivery, o, raw_columns)
     o.meldung = _summary(o)
+    if header.dropped:
+        o.meldung += (f"; {len(header.dropped)} Spalte(n) außerhalb des Vertrags nicht übernommen "
+                      "(Namen in audit.lieferungen.unbekannte_spalten)")
 
 
 def _mark_duplicates(con, kind: ExportKind) -> None:
@@ -310,8 +443,10 @@ def _append_delta(con, kind: ExportKind, delivery: Delivery, o: Outcome, raw_col
 def _merge_full(con, kind: ExportKind, delivery: Delivery, o: Outcome, raw_columns: list[str]) -> None:
     """A full export is the new state; changed and vanished records keep their old version as history.
 
-    A record quarantined now keeps its previous version current: one bad line
-    must not make a running help disappear from the counts.
+    A record quarantined now keeps its previous version current, but only when the file
+    has no clean record of that key: one bad line must not make a running help disappear
+    from the counts, and a help delivered twice (the second line a DUPLIKAT) takes its
+    first, clean line. Afterwards exactly one version of each key is current.
     """
     t = f"raw.{ident(kind.name)}"
     keys = kind.key
@@ -321,7 +456,8 @@ def _merge_full(con, kind: ExportKind, delivery: Delivery, o: Outcome, raw_colum
         f"""update {t} r set stand_bis = ?
             where r.stand_bis is null
               and not exists (select 1 from _typed n where n._fault is null and {match} and n.zeilen_hash = r.zeilen_hash)
-              and not exists (select 1 from _typed q where q._fault is not null and {key_txt})""",
+              and (exists (select 1 from _typed n where n._fault is null and {match})
+                   or not exists (select 1 from _typed q where q._fault is not null and {key_txt}))""",
         [delivery.exportdatum],
     )
     cols = ", ".join(ident(c) for c in raw_columns)
@@ -333,6 +469,10 @@ def _merge_full(con, kind: ExportKind, delivery: Delivery, o: Outcome, raw_colum
         [delivery.exportdatum, o.lieferung_id],
     )
     o.geladen = scalar(con, "select count(*) from _typed where _fault is null")
+    key = ", ".join(ident(k) for k in keys)
+    twice = scalar(con, f"select count(*) from (select {key} from {t} where stand_bis is null group by all having count(*) > 1)")
+    if twice:  # never commit a state with two current versions of one record
+        raise RuntimeError(f"{twice} Schlüssel mit zwei aktuellen Versionen nach dem Laden: Lieferung nicht übernommen")
 
 
 def _summary(o: Outcome) -> str:

@@ -26,6 +26,9 @@ class Mapping:
     dezimalzeichen: str = ","
     tausendertrennzeichen: str = "."
     spalten: dict[str, str] = field(default_factory=dict)  # vendor name (lower case) -> contract name
+    # extra (non-contract) columns kept in raw.<art>.zusatzspalten: name (lower case) -> what it holds.
+    # Every other extra column is dropped at ingestion (only its name is recorded).
+    zusatzspalten_behalten: dict[str, str] = field(default_factory=dict)
 
     def match_name(self, name: str) -> date | None:
         if not self.dateiname_muster:
@@ -63,6 +66,15 @@ def load_mapping(path: Path) -> Mapping:
     unknown = sorted(set(spalten.values()) - known)
     if unknown:
         raise MappingError(f"Zuordnungsdatei {path}: Zielspalten {unknown} gibt es in '{art}' nicht")
+    behalten = {}
+    for k, v in (spec.get("zusatzspalten_behalten") or {}).items():
+        name = str(k).strip().lower()
+        if not isinstance(v, str) or not v.strip():
+            raise MappingError(f"Zuordnungsdatei {path}: zusatzspalten_behalten: für „{name}“ angeben, was die "
+                               "Spalte enthält (ein Satz; ohne Personenbezug)")
+        if name in known or name in spalten:
+            raise MappingError(f"Zuordnungsdatei {path}: zusatzspalten_behalten: „{name}“ ist eine Vertragsspalte")
+        behalten[name] = v.strip()
     if spec.get("kodierung", "auto") not in ("auto", "utf-8", "windows-1252"):
         raise MappingError(f"Zuordnungsdatei {path}: kodierung muss auto, utf-8 oder windows-1252 sein")
     if len(str(spec.get("trennzeichen", ";"))) != 1:
@@ -78,6 +90,7 @@ def load_mapping(path: Path) -> Mapping:
         dezimalzeichen=str(spec.get("dezimalzeichen", ",")),
         tausendertrennzeichen=str(spec.get("tausendertrennzeichen", ".") or ""),
         spalten=spalten,
+        zusatzspalten_behalten=behalten,
     )
 
 

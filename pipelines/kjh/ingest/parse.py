@@ -27,11 +27,41 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+# A record longer than this is quarantined (FELD_ZU_LANG): no field of the contract needs more
+# than a few hundred bytes, and DuckDB refuses lines over its max_line_size (2 MB) for the whole file.
+MAX_RECORD_BYTES = 1024 * 1024
+# A header far beyond any contract kind (at most a few dozen columns) is refused at once:
+# 50,000 columns would take minutes and gigabytes to read.
+MAX_COLUMNS = 500
+_SHOWN_NAME = 60  # characters of an unknown column name recorded or shown
+
+
 @dataclass(frozen=True)
 class HeaderMap:
     positions: dict[str, int]   # contract column -> field index in the file
-    extra: dict[str, int]       # extra column name -> field index
+    extra: dict[str, int]       # extra column kept by the mapping (zusatzspalten_behalten) -> field index
+    dropped: list[str]          # names of the extra columns not kept (dropped at ingestion)
     width: int                  # fields in the header
+
+
+def unknown_names(names: list[str]) -> str:
+    """Names of unknown columns for audit.lieferungen (shortened, at most 50)."""
+    shown = [n if len(n) <= _SHOWN_NAME else n[:_SHOWN_NAME] + "…" for n in names[:50]]
+    return ", ".join(shown) + (f", … und {len(names) - 50} weitere" if len(names) > 50 else "")
+
+
+def _known_only(names: list[str], known: set[str]) -> str:
+    """A header for a rejection message: contract columns by name, the rest only counted.
+
+    When the header line is missing, its "names" are the values of the first record:
+    a message names columns of the contract, never a value of a record.
+    """
+    shown = [n for n in names if n in known]
+    others = len(names) - len(shown)
+    text = ", ".join(shown) if shown else "keine Spalte des Vertrags"
+    if others:
+        text += f" und {others} weitere Spalte(n), nicht angezeigt (fehlt die Kopfzeile, stünden hier Werte)"
+    return text
 
 
 def map_header(kind: ExportKind, header: list[str], mapping: Mapping) -> HeaderMap:
@@ -39,20 +69,23 @@ def map_header(kind: ExportKind, header: list[str], mapping: Mapping) -> HeaderM
     for i, raw in enumerate(header):
         name = mapping.rename(raw.strip().lower()) if raw.strip() else f"spalte_{i + 1}"
         names.append(name)
+    known = set(kind.column_names)
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise FileRejected(faults.KOPFZEILE_UNGUELTIG, f"Spalten mehrfach in der Kopfzeile: {', '.join(dupes)}.")
+        raise FileRejected(faults.KOPFZEILE_UNGUELTIG,
+                           f"Spalten mehrfach in der Kopfzeile: {_known_only(dupes, known)}.")
     missing = [c for c in kind.required_columns if c not in names]
     if missing:
         raise FileRejected(
             faults.PFLICHTSPALTE_FEHLT,
             f"Pflichtspalte(n) fehlen in der Kopfzeile: {', '.join(missing)}. "
-            f"Gefunden: {', '.join(header)}.",
+            f"Gefunden: {_known_only(names, known)}.",
         )
-    known = set(kind.column_names)
+    kept = mapping.zusatzspalten_behalten
     return HeaderMap(
         positions={n: i for i, n in enumerate(names) if n in known},
-        extra={n: i for i, n in enumerate(names) if n not in known},
+        extra={n: i for i, n in enumerate(names) if n not in known and n in kept},
+        dropped=[n for n in names if n not in known and n not in kept],
         width=len(names),
     )
 
@@ -106,8 +139,8 @@ def value_sql(col: Column, txt: str, mapping: Mapping) -> str:
 
 
 def _shown(col: Column, txt: str) -> str:
-    """The bad value for a message; personal values are never shown."""
-    if col.personal:
+    """The bad value for a message: only of a column on the contract's `harmlos` list."""
+    if not col.harmless:
         return "' – Wert aus Datenschutzgründen nicht angezeigt'"
     return f"': „' || left({txt}, {_SHOWN_VALUE}) || '“'"
 
@@ -141,6 +174,12 @@ def fault_case(kind: ExportKind, header: HeaderMap, mapping: Mapping) -> str:
     """
     cols = {c.name: c for c in kind.columns}
     branches: list[tuple[str, str, str]] = [
+        (
+            f"_laenge > {MAX_RECORD_BYTES}",
+            faults.FELD_ZU_LANG,
+            f"'Datensatz ist ' || _laenge || ' Byte lang (höchstens {MAX_RECORD_BYTES}): ein Feld ist viel zu lang "
+            "(z. B. ein eingefügtes Dokument); der Datensatz wird nicht gespeichert.'",
+        ),
         (
             f"_nfelder <> {header.width}",
             faults.FELDANZAHL,
@@ -196,17 +235,18 @@ def fault_case(kind: ExportKind, header: HeaderMap, mapping: Mapping) -> str:
 
 
 def masked_line(kind: ExportKind, header: HeaderMap, delimiter: str, max_fields: int) -> str:
-    """SQL for the stored raw record: fields joined again, personal values masked."""
-    personal_pos = {header.positions[c] for c in kind.personal_columns if c in header.positions}
-    fields = [
-        "'***'" if i in personal_pos else f"coalesce(c{i}, '')"
-        for i in range(max_fields)
-    ]
+    """SQL for the stored raw record: fields joined again, every value masked that is not in a
+    column on the contract's `harmlos` list (personal columns, new columns, vendor extras)."""
+    shown_pos = {header.positions[c] for c in kind.harmless_columns if c in header.positions}
+    everything_harmless = len(shown_pos) == header.width  # then a shifted value is harmless too
+    fields = [f"coalesce(c{i}, '')" if i in shown_pos or everything_harmless else "'***'" for i in range(max_fields)]
     joined = f"array_to_string([{', '.join(fields)}][1:_nfelder], {lit(delimiter)})"
-    if not personal_pos:
-        return joined
-    # With a different field count the positions of personal values are unknown.
+    too_long = (f"when _laenge > {MAX_RECORD_BYTES} "
+                f"then '[Datensatz mit ' || _laenge || ' Byte; Inhalt nicht gespeichert]' ")
+    if everything_harmless:
+        return f"case {too_long}else {joined} end"
+    # With a different field count it is unclear which value is in which column.
     return (
-        f"case when _nfelder = {header.width} then {joined} "
+        f"case {too_long}when _nfelder = {header.width} then {joined} "
         f"else '[' || _nfelder || ' Felder; Inhalt maskiert, da die Spaltenzuordnung unklar ist]' end"
     )

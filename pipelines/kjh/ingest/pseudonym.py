@@ -14,12 +14,22 @@ DEMO_KEY = b"kjh-demo-key-nur-fuer-demodaten-nicht-produktiv-verwenden"
 _BLOCK = 64  # SHA-256 block size
 
 
+# A key shorter than this can be guessed or tried out: with the pseudonyms and a list of
+# possible person ids (they are often just numbers) the ids could be recovered.
+MIN_KEY_LENGTH = 32
+_HOW_TO_MAKE_ONE = ("einen guten Schlüssel erzeugt z. B. python3 -c \"import secrets; print(secrets.token_urlsafe(48))\" "
+                    "(geheim und unverändert aufbewahren)")
+
+
 class MissingKeyError(RuntimeError):
     pass
 
 
 def load_key(key_file: str | None = None) -> bytes:
     if key := os.environ.get("KJH_PSEUDONYM_KEY"):
+        if len(key.strip()) < MIN_KEY_LENGTH:
+            raise MissingKeyError(f"KJH_PSEUDONYM_KEY hat {len(key.strip())} Zeichen, mindestens {MIN_KEY_LENGTH} "
+                                  f"sind nötig: {_HOW_TO_MAKE_ONE}.")
         return key.encode("utf-8")
     path = key_file or os.environ.get("KJH_PSEUDONYM_KEY_FILE")
     if path:
@@ -27,8 +37,9 @@ def load_key(key_file: str | None = None) -> bytes:
             data = Path(path).read_bytes().strip()
         except OSError as exc:
             raise MissingKeyError(f"Schlüsseldatei {path} nicht lesbar: {exc.strerror}") from exc
-        if len(data) < 16:
-            raise MissingKeyError(f"Schlüsseldatei {path} enthält weniger als 16 Byte: zu kurz für einen Schlüssel")
+        if len(data) < MIN_KEY_LENGTH:
+            raise MissingKeyError(f"Schlüsseldatei {path} enthält {len(data)} Byte, mindestens {MIN_KEY_LENGTH} "
+                                  f"sind nötig: {_HOW_TO_MAKE_ONE}.")
         return data
     raise MissingKeyError(
         "Kein Pseudonymisierungsschlüssel: KJH_PSEUDONYM_KEY oder KJH_PSEUDONYM_KEY_FILE setzen "

@@ -24,6 +24,7 @@ import numpy as np
 
 from kjh.ingest import faults
 from kjh.ingest.faults import FileRejected
+from kjh.ingest.parse import MAX_COLUMNS
 
 BLOCK = 16 * 1024 * 1024   # hashing and reading
 LAYOUT_BLOCK = 4 * 1024 * 1024  # numpy pass: small enough that its temporary arrays stay cheap
@@ -38,6 +39,7 @@ class ScannedFile:
     header: list[str]          # column names as delivered (stripped)
     record_lines: np.ndarray   # physical start line of every data record (header = line 1)
     field_counts: np.ndarray   # fields per data record
+    record_bytes: np.ndarray   # UTF-8 bytes per data record (line end excluded)
 
     @property
     def records(self) -> int:
@@ -268,11 +270,17 @@ def scan(path: Path, work_file: Path, *, delimiter: str = ";", encoding: str = "
 
     keep = lengths > 0  # blank lines are no records (DuckDB skips them too)
     if not keep.all():
-        starts, counts = starts[keep], counts[keep]
+        starts, counts, lengths = starts[keep], counts[keep], lengths[keep]
     if len(starts) == 0 or starts[0] != 1:
         raise FileRejected(faults.LEER, "Datei enthält keine Kopfzeile in Zeile 1 (leer oder nur Leerzeilen).")
 
     header = _read_header(source, delimiter)
+    if len(header) > MAX_COLUMNS:
+        raise FileRejected(
+            faults.KOPFZEILE_UNGUELTIG,
+            f"Kopfzeile mit {len(header)} Spalten: weit mehr als jede Lieferart hat (höchstens {MAX_COLUMNS} "
+            "angenommen). Falsches Trennzeichen oder keine Exportdatei?",
+        )
     if unterminated and counts[-1] < len(header):
         raise FileRejected(
             faults.ABGESCHNITTEN,
@@ -286,11 +294,16 @@ def scan(path: Path, work_file: Path, *, delimiter: str = ";", encoding: str = "
         header=header,
         record_lines=starts[1:],
         field_counts=counts[1:],
+        record_bytes=lengths[1:],
     )
 
 
 def _read_header(work_file: Path, delimiter: str) -> list[str]:
     with work_file.open("r", encoding="utf-8", newline="") as f:
         first = f.readline(1 << 20)
-    row = next(csv.reader(io.StringIO(first), delimiter=delimiter, quotechar='"'), [])
+    try:
+        row = next(csv.reader(io.StringIO(first), delimiter=delimiter, quotechar='"'), [])
+    except csv.Error:  # e.g. a "name" longer than csv's field limit: no header
+        raise FileRejected(faults.KOPFZEILE_UNGUELTIG,
+                           "Kopfzeile nicht lesbar (ein Spaltenname über 128 KB): keine Kopfzeile?") from None
     return [h.strip() for h in row]

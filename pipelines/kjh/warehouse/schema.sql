@@ -24,12 +24,15 @@ create table if not exists audit.lieferungen (
     geladen        bigint not null,
     quarantaene    bigint not null,
     uebersprungen  bigint not null,    -- records skipped as already loaded
-    status         varchar not null,   -- angenommen | abgelehnt
+    status         varchar not null,   -- angenommen | abgelehnt | ersetzt | zurueckgezogen
     grund_code     varchar,            -- for a rejected file: the fault class
     meldung        varchar not null,   -- message a clerk can act on
     geladen_am     timestamp not null,
-    lauf_id        varchar             -- Dagster run id
+    lauf_id        varchar,            -- Dagster run id
+    unbekannte_spalten varchar         -- names of the columns outside the contract, dropped at ingestion
 );
+-- warehouses from before unknown columns were dropped
+alter table audit.lieferungen add column if not exists unbekannte_spalten varchar;
 
 create table if not exists audit.quarantaene (
     lieferung_id   integer not null,
@@ -59,7 +62,7 @@ create table if not exists raw.hilfen (
     beendigungsgrund       varchar,
     traeger_id             varchar,
     hauptgrund             varchar not null,
-    zusatzspalten          json,              -- unknown extra columns, kept, ignored downstream
+    zusatzspalten          json,              -- extra columns a mapping keeps on purpose (zusatzspalten_behalten)
     zeilen_hash            varchar not null,  -- hash of the contract columns after parsing
     stand_ab               date not null,
     stand_bis              date,

@@ -16,6 +16,7 @@ from kjh.ingest.mapping import find_mappings
 from kjh.ingest.naming import discover
 from kjh.ingest.pseudonym import install_hmac_macro, load_key
 from kjh.settings import RunSettings
+from kjh.warehouse.arbeitsordner import bereitstellen
 from kjh.warehouse.connection import ensure_schema, scalar
 from kjh.warehouse.lock import writer_lock
 
@@ -32,11 +33,13 @@ def _load_all(context: dg.AssetExecutionContext, warehouse: DuckDBResource, art)
     settings, deliveries = _deliveries(art)
     outcomes = []
     with writer_lock(settings.warehouse, wait_seconds=600), warehouse.get_connection() as con:
+        # the private working folder, emptied of anything a killed run left there
+        workdir = bereitstellen(settings.warehouse)
         ensure_schema(con)
         install_hmac_macro(con, load_key())
         for delivery in deliveries:
             context.log.info(f"{delivery.datei}: wird geladen …")
-            outcome = deliver(con, delivery, lauf_id=context.run.run_id)
+            outcome = deliver(con, delivery, lauf_id=context.run.run_id, workdir=workdir)
             log = context.log.warning if outcome.status == "abgelehnt" else context.log.info
             log(f"{delivery.datei}: {outcome.status}, {outcome.zeilen} Datensätze – {outcome.meldung}")
             outcomes.append(outcome)
