@@ -367,9 +367,7 @@ select
     prognose_basis,
     prognose_jahresende_eur,
     prognose_auslastung_pct,
-    case when prognose_auslastung_pct is null then null
-         when prognose_auslastung_pct > {ampel_rot_ueber_pct} then 'rot'
-         when prognose_auslastung_pct >= {ampel_gelb_ab_pct} then 'gelb'
-         else 'gruen' end as ampel,
+    -- no traffic light: kjh's also turns yellow when the forecast range (from the backtest) reaches the
+    -- budget; the baseline computes the figures, not the range
     cast(budget_eur - netto_bis_stand_eur as decimal(18, 2)) as restmittel_eur
 from quoten;

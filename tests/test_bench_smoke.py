@@ -35,8 +35,11 @@ def test_quick_benchmark_writes_every_figure(tmp_path):
     assert set(same) == {"fallzahlen_jahr", "ausgaben_jahr", "eckwerte_jahr", "budget_auslastung"}
     assert all(v["rows"] > 0 and v["only_kjh"] == 0 and v["only_plain"] == 0 for v in same.values()), same
 
+    # the statutory drafts of the full run: one per office, none over the 99,999 records of a running number
+    st = data["runs"]["full"]["statistik"]
+    assert st["offices"] >= 1 and not st["overflow"], st
     figures = {f["figure"] for f in data["figures"]}
-    assert len(figures) == 10
+    assert len(figures) == 11
     for f in data["figures"]:
         assert f["value"] and f["target"], f
     table = json_file.with_suffix(".md").read_text(encoding="utf-8")

@@ -115,7 +115,10 @@ select
     'leistung'
 from unnest(generate_series(date '2019-01-01', date '{stand}', interval 1 month)) as m(monat);
 
-insert into raw.hilfen
+insert into raw.hilfen (hilfe_id, fall_pseudonym, person_pseudonym, geburtsjahr, geburtsmonat, alter_bei_beginn,
+    geschlecht, auslaendische_herkunft, deutsch_in_familie, wohnort_ags, hilfeart, ort_der_durchfuehrung, beginn,
+    ende, beendigungsgrund, traeger_id, hauptgrund, zusatzspalten, zeilen_hash, stand_ab, stand_bis, lieferung_id,
+    zeile)
 select
     hilfe_id, 'f' || hilfe_id, 'p' || hilfe_id, year(beginn) - alter_bei_beginn, 1, alter_bei_beginn,
     'w', 'n', 'j', ags, hilfeart, null, beginn, ende,
@@ -123,7 +126,8 @@ select
     null, 'h', date '{stand}', null, 1, 1
 from hilfen_fertig;
 
-insert into raw.zahlungen
+insert into raw.zahlungen (buchung_id, hilfe_id, buchungsdatum, zeitraum_von, zeitraum_bis, betrag, produktkonto,
+    kostenart, traeger_id, zusatzspalten, zeilen_hash, stand, lieferung_id, zeile)
 select
     'Z' || row_number() over (), hilfe_id, buchungsdatum, von, bis, betrag,
     teilplan || '.000001', kostenart, traeger_id, null, 'h', date '{stand}', 2, 1

@@ -29,7 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--dir", type=Path, default=None, help="Arbeitsordner der Demo (Standard: var/demo im Checkout).")
     demo.add_argument("--scale", type=float, default=1.0, help="Datenmenge als Vielfaches eines Kreises (Standard 1).")
     demo.add_argument("--seed", type=int, default=2026, help="Startwert des Zufallsgenerators (Standard 2026).")
-    demo.add_argument("--year", type=int, default=None, help="Berichtsjahr (Standard: Jahr des neuesten Exports).")
+    demo.add_argument("--year", type=int, default=None, help="Berichtsjahr der Berichte (Standard: Jahr des neuesten Exports) und des "
+                                                                  "Statistik-Entwurfs (Standard: letztes abgeschlossenes Jahr).")
     demo.add_argument("--intern", action="store_true", help="Interne Berichte mit exakten Fallzahlen.")
 
     run = sub.add_parser("run", help="Die ganze Pipeline über die Exporte eines Ordners ausführen.",
@@ -37,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
                                      "baut die Marts, prüft und schreibt die Berichte. Exit 0, wenn die Pipeline "
                                      "lief (auch mit Quarantäne oder abgelehnten Dateien).")
     _add_location_options(run, required=True)
-    run.add_argument("--year", type=int, default=None, help="Berichtsjahr (Standard: Jahr des neuesten Exports).")
+    run.add_argument("--year", type=int, default=None, help="Berichtsjahr der Berichte (Standard: Jahr des neuesten Exports) und des "
+                                                                  "Statistik-Entwurfs (Standard: letztes abgeschlossenes Jahr).")
     run.add_argument("--mapping", type=Path, action="append", default=[],
                      help="Zuordnungsdatei (YAML) eines Herstellers; mehrfach möglich. *.mapping.yml im "
                           "Quellordner werden automatisch gelesen.")
