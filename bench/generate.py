@@ -16,6 +16,7 @@ generator's file).
 """
 import hashlib
 import json
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -163,9 +164,14 @@ def _records(path: Path) -> int:
 
 
 def link_into(files: list[Path], folder: Path) -> None:
-    """Put the files into a sources folder as symbolic links (kjh never changes an input file)."""
+    """Put the files into a sources folder as hard links (no copy of the bytes; kjh never changes an input
+    file). Not symbolic links: kjh refuses a link that points out of its sources folder. A copy where the
+    cache lies on another file system."""
     folder.mkdir(parents=True, exist_ok=True)
     for p in files:
         target = folder / p.name
         if not target.exists():
-            target.symlink_to(p.resolve())
+            try:
+                os.link(p.resolve(), target)
+            except OSError:
+                shutil.copy2(p.resolve(), target)

@@ -77,11 +77,11 @@ def rahmen(k: Kontext, seite: Seite) -> str:
                       "nicht weitergeben (nicht für den Jugendhilfeausschuss).")
         modus_fuss = ("Interne Fassung: Fallzahlen sind exakt, auch 1 und 2; Quoten mit kleiner Basis stehen in "
                       "Klammern. Nicht weitergeben.")
-    elif k.g.sperrung.nicht_schuetzbar:
-        modus_text = (f"NICHT zur Weitergabe: {k.g.sperrung.nicht_schuetzbar} kleine Fallzahlen ließen sich aus "
-                      f"veröffentlichten Summen errechnen. Vor einer Weitergabe Hilfearten zusammenfassen.")
     else:
-        modus_text = (f"Zur Weitergabe geeignet: Fallzahlen von 1 bis {gh.MINDESTFALLZAHL - 1} sind geschützt "
+        modus_text = (f"NICHT zur Weitergabe: {k.g.sperrung.nicht_schuetzbar} kleine Fallzahlen ließen sich aus "
+                      f"veröffentlichten Summen errechnen. Vor einer Weitergabe Hilfearten zusammenfassen."
+                      if k.g.sperrung.nicht_schuetzbar else
+                      f"Zur Weitergabe geeignet: Fallzahlen von 1 bis {gh.MINDESTFALLZAHL - 1} sind geschützt "
                       f"(„{gh.ZEICHEN_KLEIN}“), Summen verraten sie nicht.")
         modus_fuss = (f"Geschützte Fassung: Fallzahlen von 1 bis {gh.MINDESTFALLZAHL - 1} werden als "
                       f"„{gh.ZEICHEN_KLEIN}“ gezeigt, Diagramme lassen sie aus; Zellen, über die eine Summe sie "

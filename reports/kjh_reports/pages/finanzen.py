@@ -57,8 +57,9 @@ def seite(k: Kontext) -> Seite:
     namen = [f"{r.sozialraum} · {d.teilplan_label(r.teilplan)}" for r in mb.itertuples(index=False)]
     spanne = None
     if mb["prognose_oben_eur"].notna().any():
-        spanne = ([float(u / b_ * 100) if u == u else None for u, b_ in zip(mb["prognose_unten_eur"], mb["budget_eur"])],
-                  [float(o / b_ * 100) if o == o else None for o, b_ in zip(mb["prognose_oben_eur"], mb["budget_eur"])])
+        # a share of the cap only where there is a cap (a budget of 0 € has no percentage)
+        spanne = ([float(u / b_ * 100) if u == u and b_ else None for u, b_ in zip(mb["prognose_unten_eur"], mb["budget_eur"])],
+                  [float(o / b_ * 100) if o == o and b_ else None for o, b_ in zip(mb["prognose_oben_eur"], mb["budget_eur"])])
     fig = charts.balken(namen, mb["prognose_auslastung_pct"].tolist(), "prozent",
                         f"{basis} Jahresende in % des Budgets", "%{y}: %{x:,.1f} %",
                         farben=[charts.FARBE_AMPEL.get(a, charts.GRAU) for a in mb["ampel"]],
