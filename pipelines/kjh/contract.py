@@ -58,6 +58,17 @@ class Contract:
     def codes(self, liste: str) -> list[str]:
         return list(self.codelisten[liste].keys())
 
+    def hilfearten_mit(self, merkmal: str) -> tuple[str, ...]:
+        """The hilfeart codes carrying a flag of codelisten.yml (vor_geburt, beratung, je_familie, inobhutnahme)."""
+        return tuple(code for code, v in self.codelisten["hilfeart"].items() if v.get(merkmal))
+
+    def hilfeart_mit(self, merkmal: str) -> str:
+        """The one hilfeart code carrying a flag that exactly one type has."""
+        codes = self.hilfearten_mit(merkmal)
+        if len(codes) != 1:
+            raise ValueError(f"codelisten.yml: Merkmal {merkmal!r} bei {len(codes)} Hilfearten, erwartet genau eine")
+        return codes[0]
+
 
 @functools.cache
 def load_contract() -> Contract:

@@ -29,6 +29,10 @@ run_coordinator:
   class: QueuedRunCoordinator
   config:
     max_concurrent_runs: 1
+# the event log in Dagster's SQLite files, its connections kept open (kjh.event_log)
+event_log_storage:
+  module: kjh.event_log
+  class: KeptOpenSqliteEventLogStorage
 """
 
 
@@ -82,6 +86,8 @@ def quiet_environment() -> None:
     home = Path(os.environ.get("DAGSTER_HOME") or dagster_home_for(RunSettings.from_env().warehouse))
     home.mkdir(parents=True, exist_ok=True)
     cfg = home / "dagster.yaml"
-    if not cfg.exists():
+    # written once; a file an older kjh wrote (first line) is brought up to date, one the office edited is kept
+    if not cfg.exists() or (cfg.read_text(encoding="utf-8").startswith(_DAGSTER_YAML.splitlines()[0])
+                            and cfg.read_text(encoding="utf-8") != _DAGSTER_YAML):
         cfg.write_text(_DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)

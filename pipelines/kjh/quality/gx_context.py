@@ -64,6 +64,7 @@ class GxLauf:
         )
         self.context = g.get_context(project_config=config, mode="ephemeral")
         self.datasource = self.context.data_sources.add_pandas("kjh")
+        self.batches = {}
 
     def forget(self, gx_suite_prefix: str) -> None:
         """Drop the stored suites and results of one table before its new ones are stored."""
@@ -72,15 +73,40 @@ class GxLauf:
         for store in ("expectations", "validations"):
             shutil.rmtree(self.ablage / store / gx_suite_prefix, ignore_errors=True)
 
-    def validate(self, suite_name: str, frame, pruefungen: list[Pruefung], argumente: dict[str, dict]):
-        """Validate one frame; returns the suite result and {pruefung name: ExpectationValidationResult}."""
+    @property
+    def version(self) -> str:
+        return gx().__version__
+
+    def _suite(self, suite_name: str, pruefungen: list[Pruefung], argumente: dict[str, dict]):
         g = gx()
         suite = g.ExpectationSuite(name=suite_name, expectations=[_expectation(p, argumente[p.name]) for p in pruefungen])
-        suite = self.context.suites.add_or_update(suite)
-        asset = self.datasource.add_dataframe_asset(suite_name)
-        batch = asset.add_batch_definition_whole_dataframe(suite_name).get_batch(batch_parameters={"dataframe": frame})
+        return self.context.suites.add_or_update(suite)
+
+    def validate(self, suite_name: str, frame, pruefungen: list[Pruefung], argumente: dict[str, dict]):
+        """Validate one frame; returns the suite result and {pruefung name: ExpectationValidationResult}."""
+        suite = self._suite(suite_name, pruefungen, argumente)
+        if suite_name not in self.batches:  # a frame validated twice (new rows, then the whole frame) reuses it
+            asset = self.datasource.add_dataframe_asset(suite_name)
+            self.batches[suite_name] = asset.add_batch_definition_whole_dataframe(suite_name)
+        batch = self.batches[suite_name].get_batch(batch_parameters={"dataframe": frame})
         result = batch.validate(suite, result_format=RESULT_FORMAT)
         return result, {r.expectation_config.meta["pruefung"]: r for r in result.results}
+
+    def zusammen(self, suite_name: str, results: list, pruefungen: list[Pruefung], argumente: dict[str, dict]):
+        """One result of several validations of a frame (the row checks by what they read, the rest on all
+        rows), for the Data Docs; the suite is stored again with all its checks."""
+        if len(results) == 1:
+            return results[0]
+        self._suite(suite_name, pruefungen, argumente)
+        erstes = results[0]
+        for r in results[1:]:
+            erstes.results.extend(r.results)
+        n, ok = len(erstes.results), sum(bool(r.success) for r in erstes.results)
+        erstes.success = n == ok
+        erstes.statistics.update({"evaluated_expectations": n, "successful_expectations": ok,
+                                  "unsuccessful_expectations": n - ok,
+                                  "success_percent": 100 * ok / n if n else None})
+        return erstes
 
     def store(self, suite_name: str, result, lauf_id: str) -> None:
         """Keep the result for the Data Docs (shortened: call after evaluating it)."""

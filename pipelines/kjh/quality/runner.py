@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
+from kjh.quality import zeilengedaechtnis as zg
 from kjh.quality.rules import (
     ANZAHL,
     FEHLERHAFT,
@@ -38,6 +40,8 @@ class SuiteLauf:
     ergebnisse: list[Ergebnis] = field(default_factory=list)
     data_docs: Path | None = None
     sekunden: dict[str, float] = field(default_factory=dict)
+    # frame -> (rows GX validated in this run, rows of the frame): the rest came from kjh.quality.zeilengedaechtnis
+    zeilen: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def read_frame(con, suite: Suite, teil: str) -> pd.DataFrame:
@@ -119,15 +123,18 @@ def _run_suites(con, suites: list[Suite], gx_lauf, basis: dict[str, str | None],
                 lauf.ergebnisse += [nicht_ausfuehrbar(suite, p, kaputt[teil], name) for p in pruefungen]
                 continue
             frame = frames[teil]
-            result, by_name = gx_lauf.validate(name, frame, pruefungen, argumente)
+            result, by_name, neu = _validieren(con, gx_lauf, name, frame, pruefungen, argumente)
+            lauf.zeilen[teil] = (neu, len(frame))
             for p in pruefungen:
                 lauf.ergebnisse.append(auswerten(suite, p, by_name[p.name], frame, name))
             gx_lauf.store(name, result, lauf_id)
         lauf.sekunden["gx"] = time.perf_counter() - t0
         if log:
             failed = sum(not e.bestanden for e in lauf.ergebnisse)
+            neu, alle = (sum(x) for x in zip(*lauf.zeilen.values())) if lauf.zeilen else (0, 0)
             log(f"raw/{suite.art}: {len(lauf.ergebnisse)} Prüfungen, {failed} nicht bestanden "
-                f"(SQL {lauf.sekunden['sql']:.2f} s, GX {lauf.sekunden['gx']:.2f} s)")
+                f"(SQL {lauf.sekunden['sql']:.2f} s, GX {lauf.sekunden['gx']:.2f} s; "
+                f"GX hat {neu} von {alle} Zeilen geprüft, die übrigen unverändert seit einem früheren Lauf)")
         laeufe.append(lauf)
 
     t0 = time.perf_counter()
@@ -137,6 +144,63 @@ def _run_suites(con, suites: list[Suite], gx_lauf, basis: dict[str, str | None],
     if log and docs:
         log(f"GX Data Docs in {time.perf_counter() - t0:.2f} s gebaut: {docs}")
     return laeufe
+
+
+def _validieren(con, gx_lauf, name: str, frame: pd.DataFrame, pruefungen: list[Pruefung], argumente: dict):
+    """GX on one frame, each row check once per distinct value it reads and only on values not judged
+    before (kjh.quality.zeilengedaechtnis); the checks comparing rows with each other on the whole
+    frame. Returns the result for the Data Docs (what GX validated in this run), {check name: result
+    on the whole frame} and the number of frame rows GX looked at."""
+    zeilen = [p for p in pruefungen if p.erwartung in zg.ZEILENPRUEFUNGEN]
+    ganze = [p for p in pruefungen if p.erwartung not in zg.ZEILENPRUEFUNGEN]
+    gruppen = zg.gruppen(zeilen)
+    try:
+        hashes = {g: zg.hashes(frame, g) for g in gruppen}
+    except (KeyError, TypeError):  # a column missing or unhashable (far from its schema): GX on every row says so
+        return *gx_lauf.validate(name, frame, pruefungen, argumente), len(frame)
+    gedaechtnis = zg.Gedaechtnis(con, name)
+    bekannt, neu = {}, {}
+    for gruppe, mine in gruppen.items():
+        definition = zg.definition(name, gruppe, mine, argumente, gx_lauf.version)
+        bekannt[gruppe] = (definition, *gedaechtnis.bekannt(gruppe, definition))
+        neu[gruppe] = zg.erstmals(hashes[gruppe], bekannt[gruppe][1])
+    results, by_name, ausnahme = [], {}, False
+    # One GX call per set of rows: the groups with few new values together on the union of their rows
+    # (a GX call costs a fixed amount), a group with many new values (e.g. every pair of dates in a full
+    # load) on its own rows, so the others are not validated on all of them too.
+    viele = [g for g in gruppen if neu[g].sum() > zg.EIGENER_AUFRUF_AB]
+    wenige = [g for g in gruppen if g not in viele]
+    aufrufe = [(wenige, np.logical_or.reduce([neu[g] for g in wenige]) if wenige else None)]
+    aufrufe += [([g], neu[g]) for g in viele]
+    gesehen = np.zeros(len(frame), dtype=bool)
+    for gs, zeilen_maske in aufrufe:
+        if not gs:
+            continue
+        gesehen |= zeilen_maske
+        mine = [p for g in gs for p in gruppen[g]]
+        # even with no new value GX runs (on no rows): the Data Docs list every check of the run
+        result, gx_by_name = gx_lauf.validate(name, frame.loc[zeilen_maske], mine, argumente)
+        results.append(result)
+        for g in gs:
+            h, (definition, _, fehler) = hashes[g], bekannt[g]
+            fehlerhaft = {}
+            for p in gruppen[g]:
+                r = gx_by_name[p.name]
+                if _exception(r):
+                    by_name[p.name], ausnahme = r, True
+                    continue
+                labels = [i for i in (r.result.get("unexpected_index_list") or []) if not isinstance(i, dict)]
+                alt = fehler.get(p.name, np.empty(0, np.uint64))
+                by_name[p.name] = zg.ergebnis(h, np.concatenate([alt, h[labels]]))
+                fehlerhaft[p.name] = by_name[p.name].result["unexpected_index_list"]
+            gedaechtnis.merken(g, definition, h, fehlerhaft)
+    if not ausnahme:  # a check that could not run has no outcome to remember
+        gedaechtnis.speichern(con)
+    if ganze:
+        result, gx_by_name = gx_lauf.validate(name, frame, ganze, argumente)
+        results.append(result)
+        by_name.update(gx_by_name)
+    return gx_lauf.zusammen(name, results, pruefungen, argumente), by_name, int(gesehen.sum())
 
 
 def run_suite(con, suite: Suite, *, lauf_id: str, reports: Path | None, log=None) -> SuiteLauf:

@@ -34,6 +34,17 @@ create table if not exists audit.lieferungen (
 -- warehouses from before unknown columns were dropped
 alter table audit.lieferungen add column if not exists unbekannte_spalten varchar;
 
+-- sha256 of files read before, by where they lie and how they look on disk: an unchanged file
+-- (same path, size, modification time and inode) is not read again only to learn that it was
+-- delivered already. Any write to a file changes its modification time.
+create table if not exists audit.pruefsummen (
+    pfad           varchar not null,
+    groesse        bigint  not null,
+    geaendert_ns   bigint  not null,   -- st_mtime_ns
+    inode          bigint  not null,
+    sha256         varchar not null
+);
+
 create table if not exists audit.quarantaene (
     lieferung_id   integer not null,
     datei          varchar not null,
