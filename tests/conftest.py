@@ -18,7 +18,7 @@ def _isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("KJH_HOME", str(tmp_path / "kjh_home"))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     monkeypatch.setenv("KJH_PSEUDONYM_KEY", TEST_KEY.decode())
-    for var in ("KJH_SOURCES", "KJH_WAREHOUSE", "KJH_REPORTS", "KJH_YEAR", "KJH_MAPPINGS", "KJH_FAULT_INJECTION"):
+    for var in ("KJH_SOURCES", "KJH_WAREHOUSE", "KJH_REPORTS", "KJH_YEAR", "KJH_MAPPINGS"):
         monkeypatch.delenv(var, raising=False)
 
 

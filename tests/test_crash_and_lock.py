@@ -15,10 +15,20 @@ from kjh.warehouse.lock import WarehouseBusy, writer_lock
 from tests.conftest import TEST_KEY, load_folder, query, table_fingerprints
 from tests.exports import ZAHLUNGEN_HEADER, buchung, write, write_sozialraeume
 
+# The loader, made to announce itself in a marker file and wait inside the open transaction of a
+# delivery (after its rows and audit record are written, before the commit), so the test can kill it there.
 LOADER = textwrap.dedent("""
     import sys
+    import time
     from pathlib import Path
+    from kjh.ingest import load
     from kjh.ingest.load import deliver
+    schreiben = load._record
+    def schreiben_und_warten(*args, **kwargs):
+        schreiben(*args, **kwargs)
+        Path(sys.argv[4]).write_text("in der Transaktion")
+        time.sleep(60)
+    load._record = schreiben_und_warten
     from kjh.ingest.naming import discover
     from kjh.ingest.pseudonym import install_hmac_macro
     from kjh.warehouse.connection import writer
@@ -38,8 +48,8 @@ def test_kill_during_load_leaves_all_or_nothing(exports, warehouse_path, tmp_pat
           encoding="cp1252", newline="\r\n")
 
     marker = tmp_path / "in_transaction"
-    env = {**os.environ, "KJH_FAULT_INJECTION": f"pause-before-commit:{marker}"}
-    proc = subprocess.Popen([sys.executable, "-c", LOADER, str(exports), str(warehouse_path), TEST_KEY.decode()], env=env)
+    proc = subprocess.Popen([sys.executable, "-c", LOADER, str(exports), str(warehouse_path), TEST_KEY.decode(),
+                             str(marker)])
     deadline = time.monotonic() + 60
     while not marker.exists():
         assert proc.poll() is None, "loader ended before reaching the transaction"

@@ -366,7 +366,7 @@ def test_dbt_macros_render_also_when_dispatched_per_engine(tmp_path):
     """The survey SQL calls the dbt project's macros; an engine-dispatched macro (jaffle-shop style) works too."""
     import duckdb
 
-    from kjh.statistik.dbt_sql import DbtSql
+    from kjh.dbt_sql import DbtSql
 
     (tmp_path / "macros").mkdir()
     (tmp_path / "models").mkdir()

@@ -400,7 +400,7 @@ def test_reviewer_tables_suppress_small_cells(wh, tmp_path):
 
 def test_records_follow_the_warehouse_rules_not_current_tables(wh, tmp_path):
     """The SQL renders the dbt project's macros (one place for each rule)."""
-    from kjh.statistik.dbt_sql import DbtSql
+    from kjh.dbt_sql import DbtSql
 
     with connect(wh, read_only=True) as con:
         d = DbtSql(con, {})

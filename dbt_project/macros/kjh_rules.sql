@@ -38,9 +38,9 @@
     )
 {%- endmacro %}
 
-{#- § 41 flag: 18 or older at beginn (whole years, computed at ingestion). -#}
+{#- § 41 flag: of age at beginn (var volljaehrig_ab; whole years, computed at ingestion). -#}
 {% macro is_paragraph_41(alter_bei_beginn) -%}
-    ({{ alter_bei_beginn }} >= 18)
+    ({{ alter_bei_beginn }} >= {{ var('volljaehrig_ab') }})
 {%- endmacro %}
 
 {#- Setting: the hilfeart's setting; `nach_ort` takes the setting of the place

@@ -42,10 +42,6 @@ class ExportKind:
         return [c.name for c in self.columns if not c.optional_column]
 
     @property
-    def personal_columns(self) -> set[str]:
-        return {c.name for c in self.columns if c.personal}
-
-    @property
     def harmless_columns(self) -> set[str]:
         return {c.name for c in self.columns if c.harmless}
 

@@ -7,7 +7,6 @@ audit.lieferungen; the raw tables stay as they were.
 """
 import os
 import tempfile
-import time
 import traceback
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
@@ -78,10 +77,10 @@ def deliver(con, delivery: Delivery, *, lauf_id: str | None = None, workdir: Pat
         outcome.status, outcome.grund_code = faults.ABGELEHNT, faults.VERWEIS
         outcome.meldung = ("Datei ist ein symbolischer Verweis auf eine Datei außerhalb des Quellordners: "
                            "nicht gelesen. Die Exportdatei selbst in den Quellordner legen.")
-        sha = link
+        sha, pruefsumme = link, None
     else:
         try:
-            sha = _sha256(con, delivery.path)
+            sha, pruefsumme = _sha256(con, delivery.path)
         except OSError as exc:
             outcome.status, outcome.grund_code = faults.ABGELEHNT, faults.NICHT_LESBAR
             outcome.meldung = f"Datei nicht lesbar: {exc.strerror}"
@@ -97,13 +96,13 @@ def deliver(con, delivery: Delivery, *, lauf_id: str | None = None, workdir: Pat
     if seen:
         return _already_delivered(con, outcome, seen)
     if link is not None:
-        _record(con, outcome, sha, None, lauf_id)
+        _record(con, outcome, sha, None, lauf_id, pruefsumme)
         return outcome
 
     if delivery.art is None:
         outcome.status, outcome.grund_code = faults.ABGELEHNT, faults.NAME_UNBEKANNT
         outcome.meldung = unknown_name_message(delivery.datei)
-        _record(con, outcome, sha, None, lauf_id)
+        _record(con, outcome, sha, None, lauf_id, pruefsumme)
         return outcome
 
     kind = load_contract().kinds[delivery.art]
@@ -127,8 +126,7 @@ def deliver(con, delivery: Delivery, *, lauf_id: str | None = None, workdir: Pat
                 _load_records(con, kind, delivery, mapping, scanned, outcome)
                 if replaced:
                     outcome.meldung += f"; ersetzt {replaced} (gleiches Exportdatum)"
-                _record(con, outcome, sha, scanned.encoding, lauf_id)
-                _fault_injection_pause()
+                _record(con, outcome, sha, scanned.encoding, lauf_id, pruefsumme)
                 con.commit()
             except BaseException:
                 con.rollback()
@@ -137,7 +135,7 @@ def deliver(con, delivery: Delivery, *, lauf_id: str | None = None, workdir: Pat
             outcome.status, outcome.grund_code, outcome.meldung = faults.ABGELEHNT, rejected.code, rejected.message
             outcome.geladen = outcome.quarantaene = outcome.uebersprungen = 0
             outcome.unbekannte_spalten = ""
-            _record(con, outcome, sha, None, lauf_id)
+            _record(con, outcome, sha, None, lauf_id, pruefsumme)
         except Exception as exc:
             # never pass on the text of an error from reading a file: it may quote a record
             raise LoadError(f"{delivery.datei}: unerwarteter Fehler beim Laden ({type(exc).__name__} in "
@@ -157,18 +155,17 @@ def _where(exc: BaseException) -> str:
     return f"{Path(last.filename).name}:{last.lineno}"
 
 
-def _sha256(con, path: Path) -> str:
-    """The file's sha256, from audit.pruefsummen when the file is unchanged since it was last read."""
+def _sha256(con, path: Path) -> tuple[str, list | None]:
+    """The file's sha256, from audit.pruefsummen when the file is unchanged since it was last read; and
+    the row to keep there when it was read now (written with the file's audit record, _record)."""
     st = path.stat()
     key = [str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino]
     known = scalar(con, "select sha256 from audit.pruefsummen where pfad = ? and groesse = ? and geaendert_ns = ?"
                         " and inode = ?", key)
     if known:
-        return known
+        return known, None
     sha = sha256_of(path)
-    con.execute("delete from audit.pruefsummen where pfad = ?", key[:1])
-    con.execute("insert into audit.pruefsummen values (?, ?, ?, ?, ?)", key + [sha])
-    return sha
+    return sha, key + [sha]
 
 
 def _private_workdir(con) -> Path | None:
@@ -202,16 +199,6 @@ def _check_not_in_future(delivery: Delivery) -> None:
             f"Exportdatum {delivery.exportdatum:%d.%m.%Y} im Dateinamen liegt in der Zukunft: vermutlich ein "
             "Tippfehler im Namen. Datei mit dem richtigen Exportdatum im Namen erneut ablegen.",
         )
-
-
-def _fault_injection_pause() -> None:
-    """For the crash test only: KJH_FAULT_INJECTION=pause-before-commit:<marker file>
-    makes the loader announce itself in the marker file and wait inside the open
-    transaction, so that a test can kill the process there."""
-    spec = os.environ.get("KJH_FAULT_INJECTION", "")
-    if spec.startswith("pause-before-commit:"):
-        Path(spec.split(":", 1)[1]).write_text(str(os.getpid()))
-        time.sleep(60)
 
 
 def _already_delivered(con, outcome: Outcome, seen) -> Outcome:
@@ -263,7 +250,8 @@ def _replace_same_date(con, kind: ExportKind, delivery: Delivery) -> str | None:
     return earlier[1]
 
 
-def _record(con, o: Outcome, sha: str, encoding: str | None, lauf_id: str | None) -> None:
+def _record(con, o: Outcome, sha: str, encoding: str | None, lauf_id: str | None,
+            pruefsumme: list | None = None) -> None:
     o.lieferung_id = o.lieferung_id or scalar(con, "select nextval('audit.lieferung_seq')")
     con.execute(
         """insert into audit.lieferungen
@@ -274,6 +262,9 @@ def _record(con, o: Outcome, sha: str, encoding: str | None, lauf_id: str | None
          o.uebersprungen, o.status, o.grund_code, o.meldung or "", datetime.now(), lauf_id,
          o.unbekannte_spalten or None],
     )
+    if pruefsumme is not None:
+        con.execute("delete from audit.pruefsummen where pfad = ?", pruefsumme[:1])
+        con.execute("insert into audit.pruefsummen values (?, ?, ?, ?, ?)", pruefsumme)
 
 
 def _read_records(con, scanned: ScannedFile, mapping) -> int:

@@ -18,21 +18,30 @@ clerk's work list for a confirmation. Helps of earlier years block nothing.
 Only helps of the newest hilfen export (int_hilfen_episoden.im_aktuellen_export)
 are checked: dropped helps are not reported any more.
 """
+from kjh import dbt_sql
+from kjh.contract import load_contract
 from kjh.quality.finanzkontrollen import FAELLIG_BIS_SQL, ZAHLUNGSZIEL_TAGE
 from kjh.quality.rules import ERROR, HART, WARN, WEICH
 from kjh.quality.sql_pruefungen import SqlPruefung
 
 # --- documented thresholds -----------------------------------------------------
 
-# § 41 SGB VIII (Hilfe für junge Volljährige): only for people aged 18 or older at beginn.
-VOLLJAEHRIG_AB = 18
+# § 41 SGB VIII (Hilfe für junge Volljährige): only for people of age at beginn (dbt var, one place).
+VOLLJAEHRIG_AB = dbt_sql.variable("volljaehrig_ab")
 # Erziehungsberatung (§ 28) running longer than this many years is implausible
 # (counselling, not a long-term help): most likely a missing end.
 EB_MAX_JAHRE = 10
-# Helps that may begin before the child's birth: § 19 (Gemeinsame Wohnform für
-# Mütter/Väter und Kinder) can start during pregnancy. Any other help (e.g.
-# Vollzeitpflege § 33) begun before birth is a wrong birth date or beginn.
-VOR_GEBURT_ERLAUBT = ("19",)
+# The types some checks treat apart, by their flags in codelisten.yml:
+# § 19 (Gemeinsame Wohnform für Mütter/Väter und Kinder) can start during
+# pregnancy; any other help (e.g. Vollzeitpflege § 33) begun before birth is a
+# wrong birth date or beginn. Counselling (§ 28); Inobhutnahme (§ 42).
+VOR_GEBURT_ERLAUBT = load_contract().hilfearten_mit("vor_geburt")
+BERATUNG = load_contract().hilfearten_mit("beratung")
+INOBHUTNAHME = load_contract().hilfeart_mit("inobhutnahme")
+
+
+def _in(codes) -> str:
+    return "(" + ", ".join(f"'{c}'" for c in codes) + ")"
 # Overlap of two helps of one person and type: the periods share at least one
 # day beyond a handover (ende of one = beginn of the other is allowed).
 
@@ -192,12 +201,12 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
         "{n} von {geprueft} Hilfen sind als § 41 (junge Volljährige) gekennzeichnet, obwohl die Person bei "
         f"Beginn jünger als {VOLLJAEHRIG_AB} war. Das Statistische Landesamt weist diese Sätze zurück. "
         "Geburtsdatum und Beginn der Hilfe im Fachverfahren prüfen. Beispiele: {beispiele}",
-        feld="alter_bei_beginn", hinweis="§ 41 erst ab 18: Geburtsdatum und Beginn im Fachverfahren prüfen.",
+        feld="alter_bei_beginn", hinweis=f"§ 41 erst ab {VOLLJAEHRIG_AB}: Geburtsdatum und Beginn im Fachverfahren prüfen.",
     ),
     _hilfen_pruefung(
         "plausi.p42_nur_minderjaehrige",
         f"Inobhutnahme (§ 42) nur für Minderjährige (Alter bei Beginn unter {VOLLJAEHRIG_AB}).",
-        f"hilfeart = '42' and alter_bei_beginn >= {VOLLJAEHRIG_AB}",
+        f"hilfeart = '{INOBHUTNAHME}' and alter_bei_beginn >= {VOLLJAEHRIG_AB}",
         "{n} von {geprueft} Hilfen sind Inobhutnahmen (§ 42) von Personen, die bei Beginn "
         f"{VOLLJAEHRIG_AB} oder älter waren. Inobhutnahmen gibt es nur für Minderjährige: Hilfeart oder "
         "Geburtsdatum falsch erfasst. " + _KORREKTUR + " Beispiele: {beispiele}",
@@ -283,7 +292,7 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
         "plausi.beginn_vor_geburt",
         "Keine Hilfe beginnt vor der Geburt (z. B. Vollzeitpflege § 33); ausgenommen § 19 "
         "(Mutter/Vater-Kind-Einrichtung, kann in der Schwangerschaft beginnen).",
-        "alter_bei_beginn < 0 and hilfeart not in (" + ", ".join(f"'{h}'" for h in VOR_GEBURT_ERLAUBT) + ")",
+        f"alter_bei_beginn < 0 and hilfeart not in {_in(VOR_GEBURT_ERLAUBT)}",
         "{n} von {geprueft} Hilfen beginnen vor der Geburt der Person. Geburtsdatum oder Beginn der Hilfe "
         "falsch erfasst. " + _KORREKTUR + " Beispiele: {beispiele}",
         feld="alter_bei_beginn", hinweis="Beginn vor der Geburt: Geburtsdatum oder Beginn korrigieren.",
@@ -292,7 +301,7 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
         "plausi.eb_dauer_ueber_10_jahre",
         f"Erziehungsberatung (§ 28) dauert nicht länger als {EB_MAX_JAHRE} Jahre (bis zum Ende oder, bei "
         "laufender Hilfe, bis zum Exportdatum).",
-        f"hilfeart = '28' and beginn + interval {EB_MAX_JAHRE} year < coalesce(ende, stand_ab)",
+        f"hilfeart in {_in(BERATUNG)} and beginn + interval {EB_MAX_JAHRE} year < coalesce(ende, stand_ab)",
         "{n} von {geprueft} Hilfen sind Erziehungsberatungen (§ 28), die länger als "
         f"{EB_MAX_JAHRE} Jahre laufen. Meist fehlt das Ende: im Fachverfahren die Beratung mit "
         "Beendigungsgrund abschließen. Beispiele: {beispiele}",

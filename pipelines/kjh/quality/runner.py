@@ -203,10 +203,6 @@ def _validieren(con, gx_lauf, name: str, frame: pd.DataFrame, pruefungen: list[P
     return gx_lauf.zusammen(name, results, pruefungen, argumente), by_name, int(gesehen.sum())
 
 
-def run_suite(con, suite: Suite, *, lauf_id: str, reports: Path | None, log=None) -> SuiteLauf:
-    return run_suites(con, [suite], lauf_id=lauf_id, reports=reports, log=log)[0]
-
-
 # --- one result -------------------------------------------------------------
 
 def auswerten(suite: Suite, p: Pruefung, r, frame: pd.DataFrame, gx_suite: str) -> Ergebnis:

@@ -18,7 +18,6 @@ from kjh.contract import load_contract
 from kjh.statistik.layout import STATISTIK_DIR
 
 MELDESTELLE_DATEI = STATISTIK_DIR / "meldestelle.yml"
-ARTEN = ("hilfen", "traeger", "zahlungen")
 _MELDESTELLE_FELDER = {"land": 2, "regierungsbezirk": 1, "kreis": 2, "gemeinde": 3, "einrichtungs_nr": 6}
 
 
@@ -129,12 +128,6 @@ def angenommene_lieferungen(con) -> list[dict]:
            order by art, exportdatum, lieferung_id""").fetchall()
     return [{"lieferung_id": r[0], "datei": r[1], "art": r[2], "exportdatum": r[3].isoformat() if r[3] else None,
              "sha256": r[4]} for r in rows]
-
-
-def neuester_export(con) -> dt.date | None:
-    rows = con.execute("select max(exportdatum) from audit.lieferungen where status = 'angenommen' and art = 'hilfen'"
-                       ).fetchall()
-    return rows[0][0] if rows else None
 
 
 def letztes_abgeschlossenes_jahr(stand: dt.date) -> int:

@@ -87,10 +87,6 @@ class Ergebnis:
                 return self.ordner / x["datei"]
         return None
 
-    @property
-    def freigabe_moeglich(self) -> bool:
-        return self.status == ENTWURF and not self.zurueckgehalten_wegen
-
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()

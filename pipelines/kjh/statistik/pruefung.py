@@ -207,10 +207,6 @@ def _beispiele(df: pd.DataFrame, mask) -> list:
 
 # The survey's record checks: each gives (erhebung, reason, mask over that survey's records). The check's
 # result counts the records; every masked record is also a hard finding of its own (satz_befunde).
-def _leer_maske(df: pd.DataFrame) -> pd.Series:
-    return pd.Series([False] * len(df), index=df.index, dtype=bool)
-
-
 def masken_laufend_ohne_ende(s: Saetze, jahr: int) -> list[tuple[str, str, pd.Series]]:
     out = []
     h, v = s.hze, s.vsm

@@ -20,13 +20,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from kjh.statistik.dbt_sql import PREFIX, DbtSql
+from kjh.contract import load_contract
+from kjh.dbt_sql import PREFIX, DbtSql
 from kjh.statistik.eingaben import Eingaben
 
 SQL_DIR = Path(__file__).with_name("sql")
 
-SPFH = "31"          # contract hilfeart of the Sozialpädagogische Familienhilfe (one record per family)
-INOBHUTNAHME = "42"  # contract hilfeart of the § 42 measures (VSM survey)
+# by their flags in codelisten.yml: the SPFH (one record per family), the § 42 measures (VSM survey)
+SPFH = load_contract().hilfeart_mit("je_familie")
+INOBHUTNAHME = load_contract().hilfeart_mit("inobhutnahme")
 
 
 def _date(d: dt.date) -> str:

@@ -14,8 +14,7 @@ AKTUELL_SQL = f"""
     with {c.ZUORDNUNG_CTE}
     select b.ags, b.jahr, b.altersgruppe, b.anzahl, b.stand_ab as exportdatum, l.datei, b.zeile,
            (select any_value(z.sozialraum) from zuordnung z
-             where z.ags = b.ags and make_date(b.jahr, 12, 31) >= z.gueltig_ab
-               and make_date(b.jahr, 12, 31) < z.gueltig_bis) as {SOZIALRAUM}
+             where {c.zuordnung_gilt_am("z", "b.ags", "make_date(b.jahr, 12, 31)")}) as {SOZIALRAUM}
     from raw.bevoelkerung b
     left join audit.lieferungen l on l.lieferung_id = b.lieferung_id
     where b.stand_bis is null
@@ -31,8 +30,7 @@ ABDECKUNG_SQL = _JAHRE + f""",
     bev as (
         select zu.sozialraum, b.jahr, sum(b.anzahl) as einwohner
         from raw.bevoelkerung b
-        join zuordnung zu on zu.ags = b.ags
-            and make_date(b.jahr, 12, 31) >= zu.gueltig_ab and make_date(b.jahr, 12, 31) < zu.gueltig_bis
+        join zuordnung zu on {c.zuordnung_gilt_am("zu", "b.ags", "make_date(b.jahr, 12, 31)")}
         where b.stand_bis is null
         group by all
     )
@@ -50,7 +48,7 @@ GEMEINDEN_SQL = _JAHRE + f""",
         select distinct zu.ags, j.jahr, zu.sozialraum
         from jahre j
         join zuordnung zu on zu.sozialraum = j.sozialraum
-            and make_date(j.jahr, 12, 31) >= zu.gueltig_ab and make_date(j.jahr, 12, 31) < zu.gueltig_bis
+            and {c.zuordnung_gilt_am("zu", "zu.ags", "make_date(j.jahr, 12, 31)")}
     ),
     bev as (
         select ags, jahr, count(distinct altersgruppe) as altersgruppen, sum(anzahl) as einwohner

@@ -9,6 +9,7 @@ already quarantines such records; these checks catch what got past it anyway
 (an older loader, a code list or schema that changed afterwards, a hand edit)
 and prove to the clerk that the raw tables hold to the contract.
 """
+from kjh import dbt_sql
 from kjh.contract import ExportKind, load_contract
 from kjh.ingest.derive import DERIVED
 from kjh.quality.rules import ERROR, FEHLERHAFT, WARN, Bedingung, Pruefung, Suite
@@ -36,20 +37,23 @@ QUELLE = {
     "budgets": "in der Budgetdatei",
 }
 
-# The social-space mapping with validity ranges [gueltig_ab, gueltig_bis), as
-# dbt's int_sozialraum_zuordnung builds it: a version holds from the export
-# date of its file until the next version of the same municipality; the first
-# version also covers everything before, the last everything after.
-ZUORDNUNG_CTE = """zuordnung as (
-    select ags, sozialraum,
-           case when row_number() over w = 1 then date '0001-01-01' else stand_ab end as gueltig_ab,
-           coalesce(lead(stand_ab) over w, date '9999-12-31') as gueltig_bis
-    from raw.sozialraeume
-    window w as (partition by ags order by stand_ab)
+# The social-space mapping with validity ranges [gueltig_ab, gueltig_bis): dbt's
+# int_sozialraum_zuordnung itself, rendered on the raw table (the suites run
+# before dbt), and its join rule, the macro zuordnung_gilt_am.
+ZUORDNUNG_CTE = f"""zuordnung as (
+    select ags, sozialraum, gueltig_ab, gueltig_bis from {dbt_sql.modell("int_sozialraum_zuordnung")}
 )"""
 
-# Latest version of every help (as dbt's int_hilfen_episoden): residence and
-# the day whose mapping decides its social space (its end, or its export date).
+
+def zuordnung_gilt_am(alias: str, ags: str, datum: str) -> str:
+    """Join condition: the mapping `alias` in force for municipality `ags` on `datum` (dbt macro)."""
+    return dbt_sql.makro("zuordnung_gilt_am", alias, ags, datum)
+
+
+# Latest version of every help (the newest stand_ab, as dbt's int_hilfen_episoden
+# takes it): residence and the day whose mapping decides the social space the
+# quality page counts a finding in (its end, or its export date). Not a dbt
+# model: the marts place a help by the date of each month or booking instead.
 HILFE_LETZTE_VERSION_CTE = """hilfe_letzte as (
     select hilfe_id, arg_max(wohnort_ags, stand_ab) as wohnort_ags,
            arg_max(coalesce(ende, stand_ab), stand_ab) as stichtag, min(stand_ab) as erstmals_geliefert
@@ -64,11 +68,11 @@ HILFE_LETZTE_VERSION_CTE = """hilfe_letzte as (
 # (kjh.quality.runner), read through the CTE below.
 BUCHUNGEN_JE_SOZIALRAUM = ("_kjh_buchungen_je_sozialraum", f"""
     with {ZUORDNUNG_CTE}, {HILFE_LETZTE_VERSION_CTE}
-    select zu.sozialraum, year(z.buchungsdatum) as jahr, left(trim(z.produktkonto), 4) as teilplan,
+    select zu.sozialraum, year(z.buchungsdatum) as jahr, {dbt_sql.makro("teilplan_of", "z.produktkonto")} as teilplan,
            count(*) as buchungen
     from raw.zahlungen z
     join hilfe_letzte h on h.hilfe_id = z.hilfe_id
-    join zuordnung zu on zu.ags = h.wohnort_ags and z.buchungsdatum >= zu.gueltig_ab and z.buchungsdatum < zu.gueltig_bis
+    join zuordnung zu on {zuordnung_gilt_am("zu", "h.wohnort_ags", "z.buchungsdatum")}
     group by all""")
 BUCHUNGEN_JE_SOZIALRAUM_CTE = f"buchungen_sr as (select * from {BUCHUNGEN_JE_SOZIALRAUM[0]})"
 
@@ -127,10 +131,6 @@ def lieferungen_sql(art: str) -> str:
                n.geladen as _anzahl,
                greatest(v.geladen - n.geladen, 0) as {FEHLERHAFT}
         from l n join l v on n.nr = 1 and v.nr = 2"""
-
-
-def aktueller_stand_where(art: str) -> str:
-    return "stand_bis is null" if kind(art).load == "full" else "true"
 
 
 # --- checks from the contract --------------------------------------------------

@@ -31,8 +31,7 @@ AKTUELL_SQL = f"""
            h.ort_der_durchfuehrung, h.beginn, h.ende, h.beendigungsgrund, h.traeger_id, h.hauptgrund,
            h.alter_bei_beginn, {V2_SPALTEN}, h.stand_ab as exportdatum, l.datei, h.zeile,
            (select any_value(z.sozialraum) from zuordnung z
-             where z.ags = h.wohnort_ags and coalesce(h.ende, h.stand_ab) >= z.gueltig_ab
-               and coalesce(h.ende, h.stand_ab) < z.gueltig_bis) as {SOZIALRAUM}
+             where {c.zuordnung_gilt_am("z", "h.wohnort_ags", "coalesce(h.ende, h.stand_ab)")}) as {SOZIALRAUM}
     from raw.hilfen h
     left join audit.lieferungen l on l.lieferung_id = h.lieferung_id
     where h.stand_bis is null

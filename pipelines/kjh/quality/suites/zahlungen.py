@@ -86,7 +86,7 @@ HILFEN_SQL = f"""
     select g.hilfe_id, g.nach_letztem_hilfen_export, h.erstmals_geliefert as hilfe_geliefert_seit,
            g._anzahl, g.buchung_id, l.datei, g.zeile,
            (select any_value(zu.sozialraum) from zuordnung zu
-             where zu.ags = h.wohnort_ags and h.stichtag >= zu.gueltig_ab and h.stichtag < zu.gueltig_bis) as {SOZIALRAUM}
+             where {c.zuordnung_gilt_am("zu", "h.wohnort_ags", "h.stichtag")}) as {SOZIALRAUM}
     from g
     left join hilfe_letzte h on h.hilfe_id = g.hilfe_id
     left join audit.lieferungen l on l.lieferung_id = g._lieferung

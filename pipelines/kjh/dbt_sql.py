@@ -1,4 +1,11 @@
-"""The dbt project's own definitions, run against a historical state.
+"""The dbt project's own definitions, for Python code that must follow them.
+
+Used by the statutory statistics (the models against a historical state, see
+below) and by the quality checks (a macro or a small model rendered into
+their SQL: the Teilplan of a produktkonto, the social-space validity ranges,
+the age of majority), so each rule is written once, in dbt.
+
+The statistics:
 
 The statutory records must follow the warehouse's definitions (running on
 31.12., ended in the year, § 41, net amounts, Teilplan, a help's latest
@@ -133,12 +140,17 @@ class DbtSql:
             raise DbtSqlError(f"dbt-SQL nicht darstellbar: {exc}") from exc
 
     def model(self, name: str) -> str:
-        """The temp view of a dbt model (created on first use) as a relation name."""
+        """The temp view of a dbt model (created on first use) as a relation name; without a connection
+        the model's SQL as a subquery (its refs inlined the same way)."""
         if name in self.created:
             return self.created[name]
         path = _model_paths(self.project_dir).get(name)
         if path is None:
             raise DbtSqlError(f"dbt-Modell {name!r} gibt es nicht in {self.project_dir / 'models'}.")
+        if self.con is None:
+            sql = self.render(path.read_text(encoding="utf-8"), this=name)
+            self.created[name] = f"(\n{_strip_semicolon(sql)}\n)"
+            return self.created[name]
         view = PREFIX + name
         self.created[name] = view  # before rendering: refs of refs resolve once
         sql = self.render(path.read_text(encoding="utf-8"), this=view)
@@ -152,3 +164,26 @@ class DbtSql:
 
 def _strip_semicolon(sql: str) -> str:
     return re.sub(r";\s*$", "", sql.strip())
+
+
+@functools.cache
+def _ohne_verbindung() -> DbtSql:
+    return DbtSql(None, {})
+
+
+def makro(name: str, *args: str) -> str:
+    """A macro of the dbt project rendered to SQL text, e.g. makro("teilplan_of", "z.produktkonto")."""
+    return _ohne_verbindung().macro(name, *args)
+
+
+def modell(name: str) -> str:
+    """A model of the dbt project as a subquery on the raw tables (sources read as raw.<table>)."""
+    return _ohne_verbindung().model(name)
+
+
+def variable(name: str):
+    """A var of dbt_project.yml (e.g. volljaehrig_ab)."""
+    werte = _project_vars(DBT_PROJECT_DIR)
+    if name not in werte:
+        raise DbtSqlError(f"dbt_project.yml: keine Variable {name!r}.")
+    return werte[name]
