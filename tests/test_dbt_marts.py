@@ -390,6 +390,26 @@ def test_traeger_kennzahlen(warehouse):
     assert got[(2024, "T2")] == ("Kinderhaus GmbH", "privat_gewerblich", None, 1, D("5500.00"), D("91.06"))
 
 
+def test_traeger_sozialraum_jahr(warehouse):
+    got = rows(warehouse, """
+        select jahr, sozialraum, traeger_id, netto_eur, hilfen
+        from marts.traeger_sozialraum_jahr order by all""")
+    assert got == sorted([
+        # H1 (provider T1 from the help) in Nord: 620 - 50 - 30
+        (2024, "Nord", "T1", D("540.00"), 1),
+        # H2 (T2) in Gemeinde B: Nord before the mapping change on 30.06.2024, Ost after (3000 - 500)
+        (2024, "Nord", "T2", D("3000.00"), 1),
+        (2024, "Ost", "T2", D("2500.00"), 1),
+        # Z4 without a help or provider
+        (2024, "ohne Sozialraum", None, D("1000.00"), 0),
+        # H5 (dropped from the newest export, no provider) keeps Ost
+        (2024, "Ost", None, D("200.00"), 1),
+        # H3: two bookings of one help without a provider
+        (2025, "Ost", None, D("200.00"), 1),
+        (2025, "Nord", "T1", D("400.00"), 1),
+    ], key=lambda r: (r[0], r[1], r[2] is None, r[2] or ""))
+
+
 def test_prognose_backtest_without_earlier_year(warehouse):
     # 2024 is the only closed year with bookings: backtested, nothing to learn from
     got = rows(warehouse, """
