@@ -218,6 +218,20 @@ def test_build_ran_unit_tests(warehouse):
     assert n >= 11
 
 
+# Models that only select and rename columns: nothing for a unit test to check.
+OHNE_LOGIK = {"stg_ref__codelisten", "stg_ref__hilfearten", "stg_ref__orte_der_durchfuehrung"}
+
+
+def test_every_model_with_logic_has_unit_tests(warehouse):
+    """Every model but the plain renames has at least one dbt unit test in the manifest."""
+    import json
+
+    manifest = json.loads((warehouse.parent / "target" / "manifest.json").read_text())
+    modelle = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    getestet = {u["model"] for u in manifest["unit_tests"].values()}
+    assert modelle - getestet == OHNE_LOGIK
+
+
 def test_fallzahlen_jahr(warehouse):
     got = rows(warehouse, """
         select jahr, sozialraum, hilfeart, laufend_31_12, begonnen, beendet, davon_41
