@@ -15,7 +15,7 @@ REF = {dg.AssetKey(["ref", t]) for t in ("codelisten", "hilfearten", "orte_der_d
 MARTS = {
     "fallzahlen_jahr", "fallzahlen_monat", "ausgaben_jahr", "ausgaben_monat", "kosten_je_fall",
     "eckwerte_jahr", "budget_auslastung", "traeger_kennzahlen", "prognose_backtest",
-    "prognose_genauigkeit", "budget_verbleib_jahr", "vorjahresvergleich",
+    "prognose_genauigkeit", "budget_verbleib_jahr", "vorjahresvergleich", "traeger_sozialraum_jahr",
 }
 
 

@@ -22,15 +22,11 @@ NICHT_ZUGEORDNET = "nicht zugeordnet"
 PSEUDO_SOZIALRAEUME = (OHNE_SOZIALRAUM, NICHT_ZUGEORDNET)
 OHNE_TRAEGER = "ohne Träger (direkt gezahlt)"
 
-# Providers per social space: no mart carries them yet, so one aggregate over
-# the booking-level intermediate table, grouped in DuckDB (only the groups
-# come back). To be replaced by a mart `traeger_sozialraum_jahr`.
+# Providers per social space (Haushaltsjahr x social space x provider; an empty
+# traeger_id = bookings without a provider): the mart traeger_sozialraum_jahr.
 _TRAEGER_SOZIALRAUM_SQL = """
-select haushaltsjahr as jahr, sozialraum, traeger_id,
-       sum(netto_eur)::double as netto_eur,
-       count(distinct hilfe_id) as hilfen
-from intermediate.int_zahlungen
-group by all
+select jahr, sozialraum, traeger_id, netto_eur::double as netto_eur, hilfen
+from marts.traeger_sozialraum_jahr
 """
 
 

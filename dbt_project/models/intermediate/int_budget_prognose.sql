@@ -64,7 +64,8 @@ faelle_versetzt as (
         cast(zahlungen.buchungsmonat + to_months(versatz.monate_spaeter) as date) as laufmonat
 
     from zahlungen
-    cross join (values (0), (1), (2)) as versatz(monate_spaeter)
+    -- LT01 off below: sqlfluff's duckdb dialect reads the alias' column list as a call
+    cross join (values (0), (1), (2)) as versatz(monate_spaeter)  -- noqa: LT01
     where zahlungen.hilfe_id is not null
         and zahlungen.hilfe_beginn is not null
 
@@ -205,7 +206,8 @@ prognose as (
         kumuliert.laufrate * (12 - kumuliert.prognosemonat) * coalesce(kalibrierung.faktor_faelle, 1) as rest_faelle,
         case
             when kalibrierung.anteil_sonst > 0
-                then (kumuliert.ist - kumuliert.ist_faelle) * (1 - kalibrierung.anteil_sonst) / kalibrierung.anteil_sonst
+                then (kumuliert.ist - kumuliert.ist_faelle) * (1 - kalibrierung.anteil_sonst)
+                    / kalibrierung.anteil_sonst
             else (kumuliert.ist - kumuliert.ist_faelle) * (12 - kumuliert.prognosemonat) / kumuliert.prognosemonat
         end as rest_sonst
 

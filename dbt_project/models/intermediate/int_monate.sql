@@ -11,14 +11,15 @@ berichtsstand as (
 spine as (
 
     select
-        cast(monat as date) as monat,
+        cast(t.monat as date) as monat,
         berichtsstand.berichtsstand
     from berichtsstand,
         unnest(generate_series(
             make_date(berichtsstand.erstes_jahr, 1, 1),
             berichtsstand.berichtsmonat,
             interval 1 month
-        )) as t(monat)
+        -- LT01 off below: sqlfluff's duckdb dialect reads the alias' column list as a call
+        )) as t(monat)  -- noqa: LT01
 
 ),
 

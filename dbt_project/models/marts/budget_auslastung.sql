@@ -62,8 +62,7 @@ spanne_eigene as (
         teilplan,
         prognosemonat,
         count(*) as jahre,
-        quantile_cont(anteil, (100 - {{ var('prognose_spanne_pct', 80) }}) / 200.0) as unten,
-        quantile_cont(anteil, 1 - (100 - {{ var('prognose_spanne_pct', 80) }}) / 200.0) as oben
+        {{ spanne_quantile('anteil') }}
 
     from abweichungen
     group by sozialraum, teilplan, prognosemonat
@@ -76,8 +75,7 @@ spanne_teilplan as (
         teilplan,
         prognosemonat,
         count(*) as jahre,
-        quantile_cont(anteil, (100 - {{ var('prognose_spanne_pct', 80) }}) / 200.0) as unten,
-        quantile_cont(anteil, 1 - (100 - {{ var('prognose_spanne_pct', 80) }}) / 200.0) as oben
+        {{ spanne_quantile('anteil') }}
 
     from abweichungen
     group by teilplan, prognosemonat
@@ -89,8 +87,7 @@ spanne_alle as (
     select
         prognosemonat,
         count(*) as jahre,
-        quantile_cont(anteil, (100 - {{ var('prognose_spanne_pct', 80) }}) / 200.0) as unten,
-        quantile_cont(anteil, 1 - (100 - {{ var('prognose_spanne_pct', 80) }}) / 200.0) as oben
+        {{ spanne_quantile('anteil') }}
 
     from abweichungen
     group by prognosemonat

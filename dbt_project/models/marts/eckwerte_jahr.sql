@@ -52,7 +52,7 @@ einwohner as (
         on bevoelkerung.jahr = jahre.jahr
     left join zuordnung
         on {{ zuordnung_gilt_am('zuordnung', 'bevoelkerung.ags', 'make_date(bevoelkerung.jahr, 12, 31)') }}
-    group by 1, 2
+    group by bevoelkerung.jahr, coalesce(zuordnung.sozialraum, {{ sozialraum_nicht_zugeordnet() }})
 
 ),
 

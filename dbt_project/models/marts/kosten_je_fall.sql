@@ -66,7 +66,10 @@ kosten as (
         on periodengerecht.monat = monate.monat
     left join zuordnung
         on {{ zuordnung_gilt_am('zuordnung', 'periodengerecht.wohnort_ags', 'monate.jahresstichtag') }}
-    group by 1, 2, 3
+    group by
+        periodengerecht.jahr,
+        coalesce(zuordnung.sozialraum, {{ sozialraum_nicht_zugeordnet() }}),
+        periodengerecht.hilfeart
 
 ),
 

@@ -87,6 +87,8 @@ lang as (
 
 werte as (
 
+    -- one line per key figure: the union's later selects take the names of the first
+    -- noqa: disable=AL03,LT14
     select jahr, sozialraum, kennzahl, cast(wert as decimal(18, 2)) as wert from lang
 
     union all
@@ -107,6 +109,7 @@ werte as (
         cast(round(netto_periodengerecht_eur / fallmonate, 2) as decimal(18, 2))
     from kosten_summen
     where fallmonate > 0
+    -- noqa: enable=AL03,LT14
 
 ),
 

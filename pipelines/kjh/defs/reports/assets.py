@@ -18,7 +18,7 @@ GROUP = "reports"
 MARTS = (
     "fallzahlen_jahr", "fallzahlen_monat", "ausgaben_jahr", "ausgaben_monat", "kosten_je_fall", "eckwerte_jahr",
     "budget_auslastung", "traeger_kennzahlen", "budget_verbleib_jahr", "prognose_backtest", "prognose_genauigkeit",
-    "vorjahresvergleich",
+    "vorjahresvergleich", "traeger_sozialraum_jahr",
 )
 # dbt asset keys are [schema, model]; the reports also read the cut-off
 REPORT_DEPS = [dg.AssetKey(["marts", m]) for m in MARTS] + [dg.AssetKey(["intermediate", "int_berichtsstand"])]
