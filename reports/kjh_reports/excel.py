@@ -13,6 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from kjh.format import datum
+from kjh.geheimhaltung.quoten import Quote
+from kjh.geheimhaltung.regel import (
+    MINDESTFALLZAHL,
+    MINDESTNENNER_FAELLE,
+    OFFEN,
+    PRIMAER,
+    SEKUNDAER,
+    abhaengig,
+    einzelzahl,
+)
+from kjh.geheimhaltung.zeichen import ZEICHEN_GESPERRT, ZEICHEN_KLEIN, ZEICHEN_NICHT_SICHER, ZEICHENERKLAERUNG
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
@@ -20,9 +32,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from kjh_reports import budget as bu
 from kjh_reports import daten as daten_mod
-from kjh_reports import geheimhaltung as gh
 from kjh_reports.daten import KREIS, Berichtsdaten
-from kjh_reports.format import datum
 from kjh_reports.pages import WORKBOOK
 from kjh_reports.schutz import ALLE, NICHT_GEZEIGT, UEBRIGE, Geschuetzt, schuetze
 
@@ -66,8 +76,8 @@ def anzahl_spalten(blatt: Blatt) -> list[str]:
     return [s.titel for s in blatt.spalten if s.art == "anzahl"]
 
 
-def _quote_status(q: gh.Quote) -> str:
-    return {"gesperrt": "nicht_sicher", "eingeschraenkt": "eingeschraenkt"}.get(q.zeigen, gh.OFFEN)
+def _quote_status(q: Quote) -> str:
+    return {"gesperrt": "nicht_sicher", "eingeschraenkt": "eingeschraenkt"}.get(q.zeigen, OFFEN)
 
 
 def blaetter(d: Berichtsdaten, g: Geschuetzt) -> list[Blatt]:
@@ -80,7 +90,7 @@ def blaetter(d: Berichtsdaten, g: Geschuetzt) -> list[Blatt]:
 
     # ---- ausgaben_jahr
     a = d["ausgaben_jahr"].sort_values(["haushaltsjahr", "sozialraum", "teilplan"]).reset_index(drop=True)
-    st = pd.DataFrame({"buchungen": [gh.einzelzahl(v, intern) for v in a["buchungen"]]})
+    st = pd.DataFrame({"buchungen": [einzelzahl(v, intern) for v in a["buchungen"]]})
     out.append(Blatt("Ausgaben Jahr", "Kassenwirksame Ausgaben, Einnahmen und Netto je Haushaltsjahr, Sozialraum und "
                      "Teilplan (Mart ausgaben_jahr); Buchungen ohne Hilfe unter 'ohne Sozialraum'.",
                      [Spalte("haushaltsjahr", "Haushaltsjahr", "jahr", 13), Spalte("sozialraum", "Sozialraum", "text"),
@@ -132,7 +142,7 @@ def blaetter(d: Berichtsdaten, g: Geschuetzt) -> list[Blatt]:
     st = pd.DataFrame({"fallmonate": dep, "netto_periodengerecht_eur": dep, "eur_je_fallmonat": qs})
     out.append(Blatt("Kosten je Fall", "Periodengerechte Netto-Ausgaben, Fallmonate und Netto je Fallmonat je Jahr, "
                      f"Sozialraum und Hilfeart (Mart kosten_je_fall). Netto je Fallmonat erst ab "
-                     f"{gh.MINDESTNENNER_FAELLE} Hilfen im Jahr." + text,
+                     f"{MINDESTNENNER_FAELLE} Hilfen im Jahr." + text,
                      [Spalte("jahr", "Jahr", "jahr"), Spalte("sozialraum", "Sozialraum", "text"),
                       Spalte("hilfeart", "Hilfeart", "text", 9), Spalte("bezeichnung", "Bezeichnung", "text", 40),
                       Spalte("fallmonate", "Fallmonate", "dezimal"),
@@ -181,9 +191,9 @@ def blaetter(d: Berichtsdaten, g: Geschuetzt) -> list[Blatt]:
 
     # ---- traeger_kennzahlen
     t = d["traeger_kennzahlen"].sort_values(["jahr", "netto_eur"], ascending=[True, False]).reset_index(drop=True)
-    ts = [g.traeger_status.get((int(j), i), gh.OFFEN) for j, i in zip(t["jahr"], t["traeger_id"])]
-    st = pd.DataFrame({"hilfen": ts, "fallmonate": [gh.abhaengig(s) for s in ts],
-                       "netto_eur": [gh.abhaengig(s) for s in ts], "anteil_netto_pct": [gh.abhaengig(s) for s in ts]})
+    ts = [g.traeger_status.get((int(j), i), OFFEN) for j, i in zip(t["jahr"], t["traeger_id"])]
+    st = pd.DataFrame({"hilfen": ts, "fallmonate": [abhaengig(s) for s in ts],
+                       "netto_eur": [abhaengig(s) for s in ts], "anteil_netto_pct": [abhaengig(s) for s in ts]})
     out.append(Blatt("Träger", "Je Jahr und Träger: Hilfen (am 31.12. laufend oder im Jahr beendet), Fallmonate, "
                      "Netto im Haushaltsjahr und Anteil am Netto aller Träger (Mart traeger_kennzahlen).",
                      [Spalte("jahr", "Jahr", "jahr"), Spalte("traeger_id", "Träger-Nr.", "text", 11),
@@ -348,7 +358,7 @@ def _vorjahresvergleich(d: Berichtsdaten, g: Geschuetzt) -> Blatt:
         wert_st.append(_kv_status(g, r.kennzahl, a, r.wert, int(r.jahr), r.sozialraum))
         vor_st.append(_kv_status(g, r.kennzahl, a, r.wert_vorjahr, int(r.jahr) - 1, r.sozialraum))
     v["_art"] = art  # which rows are counts: read by the suppression test through ZEILENART
-    aend = [s1 if s1 != gh.OFFEN else s0 for s1, s0 in zip(wert_st, vor_st)]
+    aend = [s1 if s1 != OFFEN else s0 for s1, s0 in zip(wert_st, vor_st)]
     st = pd.DataFrame({"wert": wert_st, "wert_vorjahr": vor_st, "veraenderung": aend, "veraenderung_pct": aend})
     return Blatt("Vorjahresvergleich", "Kennzahlen je Jahr und Sozialraum (Kreis gesamt für den Kreis) mit Vorjahr und "
                  "Veränderung (Mart vorjahresvergleich). Fallzahlen, Eckwert und Netto je Fallmonat sind wie in den "
@@ -366,7 +376,7 @@ ZEILENART = "_art"
 
 def _kv_status(g: Geschuetzt, kennzahl: str, art: str, wert, jahr: int, sr: str) -> str:
     if wert is None or wert != wert:
-        return gh.OFFEN
+        return OFFEN
     if art == "anzahl":
         return g.jahr(jahr, {"hilfen_summe": "hilfen"}.get(kennzahl, kennzahl), sr, ALLE)[1]
     if kennzahl == "eckwert":
@@ -375,11 +385,11 @@ def _kv_status(g: Geschuetzt, kennzahl: str, art: str, wert, jahr: int, sr: str)
         return _quote_status(g.je_fallmonat(wert, jahr, sr))
     if kennzahl == "fallmonate":
         return g.zu_fallzahl(jahr, sr)
-    return gh.OFFEN
+    return OFFEN
 
 
 # ------------------------------------------------------------------ writing
-_SYMBOL = {gh.PRIMAER: gh.ZEICHEN_KLEIN, gh.SEKUNDAER: gh.ZEICHEN_GESPERRT, "nicht_sicher": gh.ZEICHEN_NICHT_SICHER}
+_SYMBOL = {PRIMAER: ZEICHEN_KLEIN, SEKUNDAER: ZEICHEN_GESPERRT, "nicht_sicher": ZEICHEN_NICHT_SICHER}
 FLAGGE = "geschützt"
 """Last column of every sheet with protected figures: which cells of the row are empty, and why ('<3', 'x', '/')."""
 FORMEL_ZEICHEN = ("=", "+", "-", "@")
@@ -448,7 +458,7 @@ def _blatt(wb: Workbook, b: Blatt) -> None:
         flaggen = []
         for j, s in enumerate(b.spalten, start=1):
             art = s.art if s.art != "zeilenart" else (zeilenart[i] if zeilenart else "dezimal")
-            st = status_spalten[s.name][i] if s.name in status_spalten else gh.OFFEN
+            st = status_spalten[s.name][i] if s.name in status_spalten else OFFEN
             if st in _SYMBOL:
                 zelle_setzen(ws, i + 2, j, None).style = "geschuetzt"
                 flaggen.append(f"{s.titel}: {_SYMBOL[st]}")
@@ -483,7 +493,7 @@ def _erlaeuterungen(wb: Workbook, d: Berichtsdaten, intern: bool, liste: list[Bl
     elif nicht_schuetzbar:
         fassung = (f"NICHT zur Weitergabe – {nicht_schuetzbar} kleine Fallzahlen ließen sich aus Summen errechnen")
     else:
-        fassung = f"zur Weitergabe geeignet – Fallzahlen von 1 bis {gh.MINDESTFALLZAHL - 1} geschützt"
+        fassung = f"zur Weitergabe geeignet – Fallzahlen von 1 bis {MINDESTFALLZAHL - 1} geschützt"
     ws["A5"], ws["B5"] = "Fassung", fassung
     ws["B5"].font = Font(bold=True, color="B71C1C" if intern or nicht_schuetzbar else "2E7D32")
     r = 7
@@ -500,7 +510,7 @@ def _erlaeuterungen(wb: Workbook, d: Berichtsdaten, intern: bool, liste: list[Bl
         ws.cell(r, 2, satz).style = "umbruch"
     r += 2
     ws.cell(r, 1, "Zeichenerklärung").font = Font(bold=True)
-    for z, t in gh.ZEICHENERKLAERUNG:
+    for z, t in ZEICHENERKLAERUNG:
         if z == "( )" and not intern:
             continue
         r += 1
@@ -540,7 +550,7 @@ def schreibe(d: Berichtsdaten, reports_dir: Path, intern: bool, g: Geschuetzt | 
     tmp = ziel.with_suffix(".tmp.xlsx")
     wb.save(tmp)
     os.replace(tmp, ziel)
-    gesperrt = sum(int(b.status.isin([gh.PRIMAER, gh.SEKUNDAER, "nicht_sicher"]).to_numpy().sum()) for b in liste)
+    gesperrt = sum(int(b.status.isin([PRIMAER, SEKUNDAER, "nicht_sicher"]).to_numpy().sum()) for b in liste)
     return Mappe(ziel, len(liste), sum(len(b.zeilen) for b in liste), 0 if intern else gesperrt, intern,
                  0 if intern else g.sperrung.nicht_schuetzbar)
 

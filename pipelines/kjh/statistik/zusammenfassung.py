@@ -14,7 +14,7 @@ delivery and with the office's later publication:
 * § 42 (VSM): ended measures by Altersgruppe × Geschlecht.
 * Teil IV: helps with a booking, expenditure and income by Hilfeart.
 
-Every count goes through kjh_reports.geheimhaltung (the rule for everything
+Every count goes through kjh.geheimhaltung (the rule for everything
 that leaves the office): the HZE counts form ONE problem with every line a
 reader could subtract along; amounts follow their count (`abhaengig`).
 """
@@ -24,15 +24,18 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from kjh_reports import format as fmt
-from kjh_reports import geheimhaltung as gh
 
+from kjh import format as fmt
 from kjh.contract import load_contract
+from kjh.geheimhaltung.regel import OFFEN, abhaengig
+from kjh.geheimhaltung.sperrung import Sperrproblem, Sperrung
+from kjh.geheimhaltung.tabelle import SUMME, schuetze_tabelle
+from kjh.geheimhaltung.zeichen import ZEICHEN_FEHLT, ZEICHEN_NULL, ZEICHENERKLAERUNG, anzeige
 from kjh.statistik import audit
 from kjh.statistik.eingaben import Eingaben
 from kjh.statistik.layout import LayoutError, layout_for, layout_recorded
-from kjh.statistik.pruefung import QUALITAET_ASSETS
 from kjh.statistik.lieferung import saetze_der_lieferung
+from kjh.statistik.pruefung import QUALITAET_ASSETS
 
 SEITE = "statistik.html"
 ALLE = "Summe"
@@ -95,8 +98,8 @@ def _hze_lang(hze: pd.DataFrame, jahr: int, geschlechter: dict) -> pd.DataFrame:
 
 
 def _hze_problem(lang: pd.DataFrame, p41: pd.Series, arten: list[str], geschlechter: list[str],
-                 vorjahr: dict[str, int] | None, intern: bool) -> gh.Sperrung:
-    p = gh.Sperrproblem(intern=intern)
+                 vorjahr: dict[str, int] | None, intern: bool) -> Sperrung:
+    p = Sperrproblem(intern=intern)
     gruppen = [g for _, _, g in ALTERSGRUPPEN]
     counts = {}
     for (k, art, g, a), n in lang.groupby(["kennzahl", "art", "geschlecht", "altersgruppe"]).size().items():
@@ -133,8 +136,8 @@ def _hze_problem(lang: pd.DataFrame, p41: pd.Series, arten: list[str], geschlech
     return p.loese()
 
 
-def _zeige(s: gh.Sperrung, key) -> str:
-    return gh.anzeige(s.werte.get(key, 0), s[key], lambda v: fmt.zahl(v))
+def _zeige(s: Sperrung, key) -> str:
+    return anzeige(s.werte.get(key, 0), s[key], lambda v: fmt.zahl(v))
 
 
 def _vorjahr(con, jahr: int, codes: dict[str, str | None]) -> tuple[dict[str, int] | None, str]:
@@ -222,7 +225,7 @@ def statistik_tabellen(con, *, berichtsjahr: int | None = None, statistik_liefer
         gruppe = _gruppe(r.alter_bei_beginn, VSM_ALTERSGRUPPEN)
         if gruppe is not None:
             counts.loc[gruppe, geschlechter.get(r.geschlecht, r.geschlecht)] += 1
-    geschuetzt = gh.schuetze_tabelle(counts, intern=intern)
+    geschuetzt = schuetze_tabelle(counts, intern=intern)
     t = geschuetzt.anzeige(lambda v: fmt.zahl(v))
     t.index.name = "Altersgruppe bei Beginn"
     z.tabellen["vsm"] = t
@@ -242,30 +245,30 @@ def _teil4_tabelle(s, intern: bool) -> pd.DataFrame:
     anzahl = dict(zip(s.teil4_hilfen["position"], s.teil4_hilfen["hilfen"])) if not s.teil4_hilfen.empty else {}
     mit_hilfe = [p for p in sums.index if p in hilfearten]
     counts = pd.DataFrame({"hilfen": [int(anzahl.get(p, 0)) for p in mit_hilfe]}, index=mit_hilfe)
-    geschuetzt = gh.schuetze_tabelle(counts, zeilensummen=False, spaltensummen=True, intern=intern)
+    geschuetzt = schuetze_tabelle(counts, zeilensummen=False, spaltensummen=True, intern=intern)
     rows = []
 
     def betraege(r, status):
         vals = [r["ausgaben_cent"], r["kostenbeitraege_cent"], r["erstattungen_cent"],
                 r["ausgaben_cent"] - r["kostenbeitraege_cent"] - r["erstattungen_cent"]]
-        st = gh.abhaengig(status)
-        return [gh.anzeige(v / 100, st, lambda x: fmt.eur(x)) if v != 0 or st != gh.OFFEN else gh.ZEICHEN_NULL
+        st = abhaengig(status)
+        return [anzeige(v / 100, st, lambda x: fmt.eur(x)) if v != 0 or st != OFFEN else ZEICHEN_NULL
                 for v in vals]
 
     for p in mit_hilfe:
         status = geschuetzt.status.at[p, "hilfen"]
         name = f"§ {hilfearten[p]['paragraph'].removeprefix('§ ')} {hilfearten[p]['bezeichnung']}"
-        rows.append([name, gh.anzeige(counts.at[p, "hilfen"], status, lambda v: fmt.zahl(v)),
+        rows.append([name, anzeige(counts.at[p, "hilfen"], status, lambda v: fmt.zahl(v)),
                      *betraege(sums.loc[p], status)])
     for p in [p for p in sums.index if p not in hilfearten]:
         name = {"ohne_hilfe": "ohne Bezug zu einer Hilfe (fallunspezifisch)",
                 "nicht_zugeordnet": "Hilfe unbekannt (nicht zugeordnet)"}.get(p, p)
-        rows.append([name, gh.ZEICHEN_FEHLT, *betraege(sums.loc[p], gh.OFFEN)])
+        rows.append([name, ZEICHEN_FEHLT, *betraege(sums.loc[p], OFFEN)])
     total = sums.sum() if not sums.empty else pd.Series({"ausgaben_cent": 0, "kostenbeitraege_cent": 0,
                                                          "erstattungen_cent": 0})
-    summe_status = geschuetzt.status.at[gh.SUMME, "hilfen"] if gh.SUMME in geschuetzt.status.index else gh.OFFEN
-    rows.append(["Insgesamt", gh.anzeige(int(counts["hilfen"].sum()), summe_status, lambda v: fmt.zahl(v)),
-                 *betraege(total, gh.OFFEN)])
+    summe_status = geschuetzt.status.at[SUMME, "hilfen"] if SUMME in geschuetzt.status.index else OFFEN
+    rows.append(["Insgesamt", anzeige(int(counts["hilfen"].sum()), summe_status, lambda v: fmt.zahl(v)),
+                 *betraege(total, OFFEN)])
     out = pd.DataFrame(rows, columns=["Hilfeart", "Hilfen mit Buchung", "Auszahlungen", "Kostenbeiträge",
                                       "Erstattungen", "netto"]).set_index("Hilfeart")
     return out
@@ -297,7 +300,7 @@ def _table_html(df: pd.DataFrame, zahlen: bool = True) -> str:
     head = "".join(f"<th>{_e(c)}</th>" for c in [df.index.name or ""] + list(df.columns))
     body = []
     for idx, row in df.iterrows():
-        cls = ' class="summe"' if str(idx) in ("Insgesamt", ALLE, gh.SUMME) else ""
+        cls = ' class="summe"' if str(idx) in ("Insgesamt", ALLE, SUMME) else ""
         cells = "".join(f'<td class="z">{_e(v)}</td>' if zahlen else f"<td>{_e(v)}</td>" for v in row)
         body.append(f"<tr{cls}><th>{_e(idx)}</th>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
@@ -403,7 +406,7 @@ def seite_html(con, z: Zusammenfassung) -> str:
         parts.append(f"<{level}>{_e(z.titel.get(key, key))}</{level}>")
         parts.append(_table_html(df))
     parts.append("<h2>Zeichenerklärung</h2><ul class=\"klein\">")
-    parts += [f"<li><code>{_e(zeichen)}</code> {_e(text)}</li>" for zeichen, text in gh.ZEICHENERKLAERUNG]
+    parts += [f"<li><code>{_e(zeichen)}</code> {_e(text)}</li>" for zeichen, text in ZEICHENERKLAERUNG]
     parts.append("</ul>")
     parts += [f'<p class="klein">{_e(h)}</p>' for h in z.hinweise]
     parts.append('<p class="klein">Altersgruppen: begonnen = Alter bei Beginn; andauernd = Alter am 31.12.; beendet = '

@@ -7,9 +7,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from kjh_reports import geheimhaltung as gh
+from kjh.format import datum
+from kjh.geheimhaltung.regel import MINDESTFALLZAHL, MINDESTNENNER_EINWOHNER, MINDESTNENNER_FAELLE
+from kjh.geheimhaltung.zeichen import ZEICHEN_GESPERRT, ZEICHEN_KLEIN, ZEICHENERKLAERUNG
+
 from kjh_reports.daten import Berichtsdaten
-from kjh_reports.format import datum
 from kjh_reports.html import e, vorlage
 from kjh_reports.schutz import Geschuetzt
 
@@ -81,13 +83,13 @@ def rahmen(k: Kontext, seite: Seite) -> str:
         modus_text = (f"NICHT zur Weitergabe: {k.g.sperrung.nicht_schuetzbar} kleine Fallzahlen ließen sich aus "
                       f"veröffentlichten Summen errechnen. Vor einer Weitergabe Hilfearten zusammenfassen."
                       if k.g.sperrung.nicht_schuetzbar else
-                      f"Zur Weitergabe geeignet: Fallzahlen von 1 bis {gh.MINDESTFALLZAHL - 1} sind geschützt "
-                      f"(„{gh.ZEICHEN_KLEIN}“), Summen verraten sie nicht.")
-        modus_fuss = (f"Geschützte Fassung: Fallzahlen von 1 bis {gh.MINDESTFALLZAHL - 1} werden als "
-                      f"„{gh.ZEICHEN_KLEIN}“ gezeigt, Diagramme lassen sie aus; Zellen, über die eine Summe sie "
-                      f"verraten könnte, sind gesperrt („{gh.ZEICHEN_GESPERRT}“). Quoten erscheinen erst ab "
-                      f"{gh.MINDESTNENNER_FAELLE} Hilfen bzw. {gh.MINDESTNENNER_EINWOHNER} Einwohnern.")
-    zeichen = "".join(f"<dt>{e(z)}</dt><dd>{e(t)}</dd>" for z, t in gh.ZEICHENERKLAERUNG
+                      f"Zur Weitergabe geeignet: Fallzahlen von 1 bis {MINDESTFALLZAHL - 1} sind geschützt "
+                      f"(„{ZEICHEN_KLEIN}“), Summen verraten sie nicht.")
+        modus_fuss = (f"Geschützte Fassung: Fallzahlen von 1 bis {MINDESTFALLZAHL - 1} werden als "
+                      f"„{ZEICHEN_KLEIN}“ gezeigt, Diagramme lassen sie aus; Zellen, über die eine Summe sie "
+                      f"verraten könnte, sind gesperrt („{ZEICHEN_GESPERRT}“). Quoten erscheinen erst ab "
+                      f"{MINDESTNENNER_FAELLE} Hilfen bzw. {MINDESTNENNER_EINWOHNER} Einwohnern.")
+    zeichen = "".join(f"<dt>{e(z)}</dt><dd>{e(t)}</dd>" for z, t in ZEICHENERKLAERUNG
                       if k.intern or z != "( )")
     skripte = ""
     if seite.diagramme:

@@ -1,5 +1,7 @@
 """Statistik: the statutory statistics (§§ 98–103 SGB VIII). A placeholder until that issue fills it."""
-from kjh_reports import geheimhaltung as gh
+from kjh.geheimhaltung.regel import MINDESTFALLZAHL, MINDESTNENNER_FAELLE
+from kjh.geheimhaltung.zeichen import ZEICHEN_GESPERRT, ZEICHEN_KLEIN
+
 from kjh_reports import html as h
 from kjh_reports.pages import Kontext, Seite
 
@@ -12,7 +14,7 @@ def seite(k: Kontext) -> Seite:
         "Statistiklieferung gefüllt.")
     inhalt += h.abschnitt("Geheimhaltung", (
         f"<p>Auch die Statistiktabellen folgen derselben Regel wie alle Berichte: Fallzahlen von 1 bis "
-        f"{gh.MINDESTFALLZAHL - 1} erscheinen als „{h.e(gh.ZEICHEN_KLEIN)}“, Zellen, aus denen sich eine solche "
-        f"Zahl über eine Summe errechnen ließe, als „{h.e(gh.ZEICHEN_GESPERRT)}“; Quoten erst ab "
-        f"{gh.MINDESTNENNER_FAELLE} Fällen.</p>"))
+        f"{MINDESTFALLZAHL - 1} erscheinen als „{h.e(ZEICHEN_KLEIN)}“, Zellen, aus denen sich eine solche "
+        f"Zahl über eine Summe errechnen ließe, als „{h.e(ZEICHEN_GESPERRT)}“; Quoten erst ab "
+        f"{MINDESTNENNER_FAELLE} Fällen.</p>"))
     return Seite("statistik.html", "Amtliche Statistik", inhalt, 0, "Statistik")
