@@ -6,14 +6,16 @@ class `gesperrt` and a tooltip saying why.
 """
 import html
 from dataclasses import dataclass
-from pathlib import Path
-from string import Template
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
 from kjh.geheimhaltung.quoten import Quote
 from kjh.geheimhaltung.regel import GESPERRT, MINDESTFALLZAHL, OFFEN, PRIMAER, SEKUNDAER
 from kjh.geheimhaltung.zeichen import ZEICHEN_GESPERRT, ZEICHEN_KLEIN, anzeige, quote_anzeige
 
-TEMPLATES = Path(__file__).parent / "templates"
+# every page and part of a page is a template file in kjh_reports/templates, escaped unless marked safe
+UMGEBUNG = Environment(loader=PackageLoader("kjh_reports", "templates"), autoescape=True, undefined=StrictUndefined,
+                       trim_blocks=True, lstrip_blocks=True)
 
 
 def e(text) -> str:
@@ -127,4 +129,4 @@ def hinweis(text_: str, klasse: str = "hinweis") -> str:
 
 
 def vorlage(name: str) -> Template:
-    return Template((TEMPLATES / name).read_text(encoding="utf-8"))
+    return UMGEBUNG.get_template(name)

@@ -17,6 +17,7 @@ class GeschuetzteTabelle:
     werte: pd.DataFrame   # with a 'Summe' row/column where margins were asked for
     status: pd.DataFrame  # OFFEN / PRIMAER / SEKUNDAER per cell
     intern: bool = False
+    nicht_schuetzbar: int = 0  # small counts still inferable (see Sperrung.nicht_schuetzbar)
 
     def anzeige(self, fmt=None) -> pd.DataFrame:
         fmt = fmt or (lambda v: str(int(v)))
@@ -58,4 +59,4 @@ def schuetze_tabelle(tabelle: pd.DataFrame, *, zeilensummen: bool = True, spalte
             p.linie([(r, c) for r in zeilen], (SUMME, c))
     s = p.loese()
     status = pd.DataFrame([[s[(r, c)] for c in t.columns] for r in t.index], index=t.index, columns=t.columns)
-    return GeschuetzteTabelle(t, status, intern=intern)
+    return GeschuetzteTabelle(t, status, intern=intern, nicht_schuetzbar=s.nicht_schuetzbar)
