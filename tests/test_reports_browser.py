@@ -347,7 +347,8 @@ JSON.stringify(Array.from(document.querySelectorAll('table')).filter(t =>
 
 def test_cost_table_symbols_follow_the_rule(demo_site, browser):
     """'/' in Netto je Fallmonat exactly where fewer than MINDESTNENNER_FAELLE helps stand behind the rate."""
-    from kjh_reports import geheimhaltung as gh
+    from kjh.geheimhaltung.regel import MINDESTNENNER_FAELLE
+    from kjh.geheimhaltung.zeichen import ZEICHEN_GESPERRT, ZEICHEN_NICHT_SICHER
     from kjh_reports.pages import sozialraum_datei
     from kjh_reports.schutz import UEBRIGE, schuetze
 
@@ -372,13 +373,13 @@ def test_cost_table_symbols_follow_the_rule(demo_site, browser):
                                   & kf["eur_je_fallmonat"].notna()].empty
                 if not hat_wert:
                     erwartet = "."
-                elif hilfen < gh.MINDESTNENNER_FAELLE:
-                    erwartet = gh.ZEICHEN_NICHT_SICHER
+                elif hilfen < MINDESTNENNER_FAELLE:
+                    erwartet = ZEICHEN_NICHT_SICHER
                 else:
                     erwartet = "Wert"
-                ist = text if text in (".", gh.ZEICHEN_NICHT_SICHER, gh.ZEICHEN_GESPERRT) else "Wert"
+                ist = text if text in (".", ZEICHEN_NICHT_SICHER, ZEICHEN_GESPERRT) else "Wert"
                 geprueft += 1
-                schraegstriche += ist == gh.ZEICHEN_NICHT_SICHER
+                schraegstriche += ist == ZEICHEN_NICHT_SICHER
                 if ist != erwartet:
                     probleme.append(f"{sr}, {zeile[0]}, {j}: {text!r} bei {hilfen:.0f} Hilfen, erwartet {erwartet}")
     assert geprueft > 100 and schraegstriche > 0

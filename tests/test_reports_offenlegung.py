@@ -14,13 +14,14 @@ does, the count is disclosed.
 import numpy as np
 import openpyxl
 import pytest
+from kjh.geheimhaltung.regel import MINDESTFALLZAHL, PRIMAER, SEKUNDAER, ist_klein
+from kjh.geheimhaltung.zeichen import ZEICHEN_GESPERRT, ZEICHEN_KLEIN
+from kjh_reports import daten, excel
+from kjh_reports.daten import KREIS
+from kjh_reports.schutz import ALLE, UEBRIGE, schuetze
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_matrix
 
-from kjh_reports import daten, excel
-from kjh_reports import geheimhaltung as gh
-from kjh_reports.daten import KREIS
-from kjh_reports.schutz import ALLE, UEBRIGE, schuetze
 from tests.test_reports_site import demo_site  # noqa: F401  (shared fixture)
 
 KENNZAHL = {"laufend am Stichtag": "laufend_31_12", "begonnen": "begonnen", "beendet": "beendet",
@@ -66,7 +67,7 @@ def test_no_small_count_is_inferable_from_the_external_output(demo_site):
     assert set(pub) == set(p.werte)
     for k, v in pub.items():
         st = g.sperrung[k]
-        erwartet = {gh.PRIMAER: gh.ZEICHEN_KLEIN, gh.SEKUNDAER: gh.ZEICHEN_GESPERRT}.get(st, p.werte[k])
+        erwartet = {PRIMAER: ZEICHEN_KLEIN, SEKUNDAER: ZEICHEN_GESPERRT}.get(st, p.werte[k])
         assert v == erwartet or (v is None and erwartet == 0) or v == erwartet, (k, v, erwartet)
     # the reader's integer program
     gesperrt = sorted((k for k, v in pub.items() if isinstance(v, str)), key=str)
@@ -82,9 +83,9 @@ def test_no_small_count_is_inferable_from_the_external_output(demo_site):
             else:
                 rechts[i] -= c * wert[e]
     wahr = np.array([p.werte[k] for k in gesperrt])
-    unten = np.array([1.0 if v == gh.ZEICHEN_KLEIN or wahr[i] < gh.MINDESTFALLZAHL else gh.MINDESTFALLZAHL
+    unten = np.array([1.0 if v == ZEICHEN_KLEIN or wahr[i] < MINDESTFALLZAHL else MINDESTFALLZAHL
                       for i, v in enumerate(pub[k] for k in gesperrt)])
-    oben = np.array([gh.MINDESTFALLZAHL - 1.0 if pub[k] == gh.ZEICHEN_KLEIN else 1e6 for k in gesperrt])
+    oben = np.array([MINDESTFALLZAHL - 1.0 if pub[k] == ZEICHEN_KLEIN else 1e6 for k in gesperrt])
     gleich = LinearConstraint(a.tocsr(), rechts, rechts)
     ganz = np.ones(len(gesperrt))
     assert np.allclose(a.tocsr() @ wahr, rechts)  # the truth fits what is published
@@ -102,7 +103,7 @@ def test_no_small_count_is_inferable_from_the_external_output(demo_site):
 
     for i, k in enumerate(gesperrt):
         v = wahr[i]
-        if not gh.ist_klein(v):
+        if not ist_klein(v):
             continue
         geprueft += 1
         # disclosed: no other value fits what is published (below or above the true one)
@@ -117,7 +118,7 @@ def test_the_pages_publish_no_count_beyond_the_workbook(demo_site):
     exactly the workbook's cells: the reader above, run on the workbook, covers the site as well."""
     import re
 
-    from kjh_reports.format import parse_zahl
+    from kjh.format import parse_zahl
 
     d = daten.lade_datei(demo_site["warehouse"])
     pub = veroeffentlicht(demo_site["extern"] / "kjh-kennzahlen.xlsx")

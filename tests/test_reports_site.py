@@ -23,8 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from kjh_reports.format import parse_zahl
+from kjh.format import parse_zahl
 
 KLEIN = {1.0, 2.0}
 
@@ -203,7 +202,6 @@ def test_internal_site_shows_exact_counts_and_says_so(demo_site):
 def _workbook_anzahlen(ordner: Path, intern: bool, warehouse: Path):
     """(sheet, column, row, value) of every cell that holds a count of helps."""
     import openpyxl
-
     from kjh_reports import daten, excel
     from kjh_reports.schutz import schuetze
 
@@ -278,7 +276,6 @@ def test_workbook_yearly_sheet_sums_to_the_county(demo_site):
     Internal: exactly. External: the open cells plus the protected ones (empty, flagged) make the county's
     figure; no row of the sheet is a subtotal."""
     import openpyxl
-
     from kjh_reports import daten
     from kjh_reports.schutz import UEBRIGE, schuetze
 
@@ -317,7 +314,6 @@ def test_workbook_writes_texts_never_as_formulas(demo_site, tmp_path):
     import zipfile
 
     import openpyxl
-
     from kjh_reports import daten, excel
 
     boese = ['=HYPERLINK("https://boese.example/";"klick")', "+49 4551 1234", "-1+2", "@SUMME(A1)"]
@@ -337,13 +333,12 @@ def test_workbook_writes_texts_never_as_formulas(demo_site, tmp_path):
 
 
 def test_site_renders_in_a_few_seconds(demo_site):
-    assert demo_site["zeit_extern"] < 30, demo_site["zeit_extern"]  # incl. the exact reader (kjh_reports.leser)
+    assert demo_site["zeit_extern"] < 30, demo_site["zeit_extern"]  # incl. the exact reader (kjh.geheimhaltung.leser)
 
 
 def test_dagster_assets_write_site_and_workbook(demo_site, tmp_path, monkeypatch):
     """Both assets materialised as Dagster runs them; metadata holds counts, paths and flags only."""
     import dagster as dg
-
     from kjh.defs import reports
     from kjh.defs.resources import warehouse_resource
 
@@ -371,7 +366,6 @@ def test_quality_page_with_check_results(demo_site, tmp_path):
     import shutil
 
     import duckdb
-
     from kjh.quality.results import write
     from kjh.quality.rules import Ergebnis
     from kjh_reports.site import render_site
@@ -405,7 +399,6 @@ def test_demo_passes_every_check_and_the_quality_page_says_so(demo_site):
     """Issue 4: on a clean demo run every check passes – GX suites, plausibility checks and finance
     controls, all of them run in this run – and the quality page of the run's own site lists them all."""
     import duckdb
-
     from kjh.defs.plausibilitaet import ALLE_PRUEFUNGEN
     from kjh.quality.suites import SUITES
 

@@ -8,8 +8,9 @@ import datetime as dt
 import re
 
 import pandas as pd
-
-from kjh_reports import geheimhaltung as gh
+from kjh.geheimhaltung.regel import OFFEN, PRIMAER, SEKUNDAER
+from kjh.geheimhaltung.sperrung import Sperrung
+from kjh.geheimhaltung.zeichen import ZEICHEN_NICHT_SICHER
 from kjh_reports.daten import Berichtsdaten
 from kjh_reports.pages import Kontext
 from kjh_reports.pages.sozialraum import _kosten
@@ -17,8 +18,8 @@ from kjh_reports.schutz import ALLE, Geschuetzt
 
 SR = "Nord"
 #         code: (helps in 2025, status of that count)
-HILFEN = {"30": (2, gh.PRIMAER), "32": (9, gh.OFFEN), "33": (10, gh.OFFEN), "34": (11, gh.OFFEN),
-          "35a": (20, gh.SEKUNDAER)}
+HILFEN = {"30": (2, PRIMAER), "32": (9, OFFEN), "33": (10, OFFEN), "34": (11, OFFEN),
+          "35a": (20, SEKUNDAER)}
 
 
 def _kontext() -> Kontext:
@@ -35,8 +36,8 @@ def _kontext() -> Kontext:
                       quarantaene_gruende=pd.DataFrame(), pruefergebnisse=None)
     werte = {("J", 2025, "hilfen", SR, c): float(h) for c, (h, _) in HILFEN.items()}
     werte[("J", 2025, "hilfen", SR, ALLE)] = float(sum(h for h, _ in HILFEN.values()))
-    status = {("J", 2025, "hilfen", SR, c): s for c, (_, s) in HILFEN.items() if s != gh.OFFEN}
-    g = Geschuetzt(daten=d, intern=False, sperrung=gh.Sperrung(werte, status), seltene=())
+    status = {("J", 2025, "hilfen", SR, c): s for c, (_, s) in HILFEN.items() if s != OFFEN}
+    g = Geschuetzt(daten=d, intern=False, sperrung=Sperrung(werte, status), seltene=())
     return Kontext(daten=d, g=g, intern=False)
 
 
@@ -44,8 +45,8 @@ def test_cost_per_case_month_symbol_follows_the_minimum_helps():
     html, _ = _kosten(_kontext(), SR, list(HILFEN), {})
     tabelle = html[html.index("<table"):]
     zeilen = dict(re.findall(r'<th scope="row">§ (\S+) Hilfe \S+</th><td[^>]*>([^<]*)</td>', tabelle))
-    assert zeilen["30"] == gh.ZEICHEN_NICHT_SICHER          # 2 helps (and '<3')
-    assert zeilen["32"] == gh.ZEICHEN_NICHT_SICHER          # 9 helps: just below the boundary
+    assert zeilen["30"] == ZEICHEN_NICHT_SICHER          # 2 helps (and '<3')
+    assert zeilen["32"] == ZEICHEN_NICHT_SICHER          # 9 helps: just below the boundary
     assert zeilen["33"] == "1.234\u00a0€"                   # 10 helps: on the boundary, shown
     assert zeilen["34"] == "1.234\u00a0€"
     assert zeilen["35a"] == "1.234\u00a0€"                  # 20 helps locked as 'x': the rate stays readable

@@ -290,6 +290,7 @@ def _execute_job(settings, reports: bool) -> int:
         graph = defs.resolve_asset_graph()
         selection = [k for k in graph.get_all_asset_keys()
                      if graph.get(k).is_materializable and graph.get(k).group_name != REPORTS_GROUP]
+    from kjh.defs.reports.statistik_seite import render_statistik_page
     from kjh.statistik import vermerke_blockierte_lieferung
 
     # dbt's and Dagster's own output goes to the log file; the screen gets one line per step
@@ -304,7 +305,7 @@ def _execute_job(settings, reports: bool) -> int:
             asset_selection=selection,
             tags=run_tags(settings.warehouse),
         )
-        vermerke_blockierte_lieferung(result, settings)  # still inside the writer lock
+        vermerke_blockierte_lieferung(result, settings, seite=render_statistik_page)  # still inside the writer lock
     print_summary(result, settings, log_file)
     failed = _failed_steps(result)
     if failed:
@@ -439,7 +440,8 @@ def _statistik(args) -> int:
     """`kjh statistik`: draft (--year), confirm (--bestaetigen), release (--freigeben) or reproduce (--reproduce)."""
     import duckdb
 
-    from kjh.statistik import KannNichtErstellen, render_statistik_page, reproduzieren
+    from kjh.defs.reports.statistik_seite import render_statistik_page
+    from kjh.statistik import KannNichtErstellen, reproduzieren
     from kjh.statistik.bestaetigungen import BestaetigungAbgelehnt
     from kjh.warehouse.connection import connect, writer
     from kjh.warehouse.lock import WarehouseBusy

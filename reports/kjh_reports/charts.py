@@ -21,8 +21,7 @@ import html
 
 import pandas as pd
 import plotly.graph_objects as go
-
-from kjh_reports.format import NBSP
+from kjh.format import NBSP
 
 SCHRIFT = '"Segoe UI", "Noto Sans", "Liberation Sans", "DejaVu Sans", Arial, sans-serif'
 BLAU, GRAU, ROT, GELB, GRUEN = "#1d4e89", "#8a94a3", "#c62828", "#e0a100", "#2e7d32"

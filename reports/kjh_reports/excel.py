@@ -9,6 +9,7 @@ External workbooks leave out the split of monthly expenditure by type of help
 (single helps' costs would be readable); internal ones keep the mart's grain.
 """
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,11 +19,22 @@ from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from kjh.format import datum
+from kjh.geheimhaltung.quoten import Quote
+from kjh.geheimhaltung.regel import (
+    MINDESTFALLZAHL,
+    MINDESTNENNER_FAELLE,
+    OFFEN,
+    PRIMAER,
+    SEKUNDAER,
+    abhaengig,
+    einzelzahl,
+)
+from kjh.geheimhaltung.zeichen import ZEICHEN_GESPERRT, ZEICHEN_KLEIN, ZEICHEN_NICHT_SICHER, ZEICHENERKLAERUNG
+
 from kjh_reports import budget as bu
 from kjh_reports import daten as daten_mod
-from kjh_reports import geheimhaltung as gh
 from kjh_reports.daten import KREIS, Berichtsdaten
-from kjh_reports.format import datum
 from kjh_reports.pages import WORKBOOK
 from kjh_reports.schutz import ALLE, NICHT_GEZEIGT, UEBRIGE, Geschuetzt, schuetze
 
@@ -66,158 +78,187 @@ def anzahl_spalten(blatt: Blatt) -> list[str]:
     return [s.titel for s in blatt.spalten if s.art == "anzahl"]
 
 
-def _quote_status(q: gh.Quote) -> str:
-    return {"gesperrt": "nicht_sicher", "eingeschraenkt": "eingeschraenkt"}.get(q.zeigen, gh.OFFEN)
+def _quote_status(q: Quote) -> str:
+    return {"gesperrt": "nicht_sicher", "eingeschraenkt": "eingeschraenkt"}.get(q.zeigen, OFFEN)
 
 
-def blaetter(d: Berichtsdaten, g: Geschuetzt) -> list[Blatt]:
-    intern = g.intern
-    label = {r.hilfeart: f"{r.paragraph} {r.bezeichnung}" for r in d.hilfearten.itertuples(index=False)}
-    out = []
+@dataclass(frozen=True)
+class Blattangabe:
+    """One sheet of a mart: its name and text, where its rows come from, its columns, how its cells are protected."""
+    titel: str
+    beschreibung: str | Callable[[Geschuetzt], str]
+    quelle: Callable[[Berichtsdaten, Geschuetzt, dict], pd.DataFrame]  # the rows, sorted (dict: help type -> label)
+    spalten: tuple[Spalte, ...]
+    schutz: Callable[[pd.DataFrame, Geschuetzt], dict] | None = None  # column -> status per row; None: no counts
+    nur_intern: tuple[str, ...] = ()  # columns only the internal workbook shows
 
-    # ---- case counts: one sheet per grain (help type, social space, county), no subtotal among detail rows
-    out += _fallzahlen(d, g, label)
 
-    # ---- ausgaben_jahr
-    a = d["ausgaben_jahr"].sort_values(["haushaltsjahr", "sozialraum", "teilplan"]).reset_index(drop=True)
-    st = pd.DataFrame({"buchungen": [gh.einzelzahl(v, intern) for v in a["buchungen"]]})
-    out.append(Blatt("Ausgaben Jahr", "Kassenwirksame Ausgaben, Einnahmen und Netto je Haushaltsjahr, Sozialraum und "
-                     "Teilplan (Mart ausgaben_jahr); Buchungen ohne Hilfe unter 'ohne Sozialraum'.",
-                     [Spalte("haushaltsjahr", "Haushaltsjahr", "jahr", 13), Spalte("sozialraum", "Sozialraum", "text"),
-                      Spalte("teilplan", "Teilplan", "text", 9), Spalte("ausgaben_eur", "Ausgaben", "eur"),
-                      Spalte("einnahmen_eur", "Einnahmen", "eur"), Spalte("netto_eur", "Netto", "eur"),
-                      Spalte("buchungen", "Buchungen", "ganzzahl")], a, st))
-
-    # ---- ausgaben_monat
+def _ausgaben_monat(d: Berichtsdaten, g: Geschuetzt, label: dict) -> pd.DataFrame:
     am = d["ausgaben_monat"].copy()
-    if intern:
+    if g.intern:
         am["bezeichnung"] = am["hilfeart"].map(label)
-        am = am.sort_values(["monat", "sozialraum", "teilplan", "hilfeart"]).reset_index(drop=True)
-        spalten = [Spalte("monat", "Monat", "monat"), Spalte("sozialraum", "Sozialraum", "text"),
-                   Spalte("teilplan", "Teilplan", "text", 9), Spalte("hilfeart", "Hilfeart", "text", 9),
-                   Spalte("bezeichnung", "Bezeichnung", "text", 40)]
-        text = "je Monat, Sozialraum, Teilplan und Hilfeart (Mart ausgaben_monat)"
-    else:
-        am = am.groupby(["monat", "sozialraum", "teilplan"], as_index=False)[
-            ["ausgaben_eur", "einnahmen_eur", "netto_eur", "netto_kumuliert_eur"]].sum()
-        spalten = [Spalte("monat", "Monat", "monat"), Spalte("sozialraum", "Sozialraum", "text"),
-                   Spalte("teilplan", "Teilplan", "text", 9)]
-        text = ("je Monat, Sozialraum und Teilplan (Mart ausgaben_monat, ohne Aufteilung nach Hilfeart: "
-                "sonst wären Kosten einzelner Hilfen erkennbar)")
-    spalten += [Spalte("ausgaben_eur", "Ausgaben", "eur"), Spalte("einnahmen_eur", "Einnahmen", "eur"),
-                Spalte("netto_eur", "Netto", "eur"), Spalte("netto_kumuliert_eur", "Netto seit Januar", "eur")]
-    out.append(Blatt("Ausgaben Monat", f"Kassenwirksame Beträge {text}; Netto seit Januar = kumuliert im "
-                     "Haushaltsjahr.", spalten, am.reset_index(drop=True), pd.DataFrame(index=am.index)))
+        return am.sort_values(["monat", "sozialraum", "teilplan", "hilfeart"]).reset_index(drop=True)
+    # externally without the split by help type: single helps' costs would be readable
+    return am.groupby(["monat", "sozialraum", "teilplan"], as_index=False)[
+        ["ausgaben_eur", "einnahmen_eur", "netto_eur", "netto_kumuliert_eur"]].sum().reset_index(drop=True)
 
-    # ---- kosten_je_fall
+
+def _kosten_je_fall(d: Berichtsdaten, g: Geschuetzt, label: dict) -> pd.DataFrame:
     k = d["kosten_je_fall"].copy()
     ordnung = {c: i for i, c in enumerate(d.hilfearten["hilfeart"])}
-    text = ""
-    if not intern and g.seltene_jahr:  # the rare help types as one group, as in Fallzahlen Jahr
+    if not g.intern and g.seltene_jahr:  # the rare help types as one group, as in Fallzahlen Jahr
         selten = k[k["hilfeart"].isin(g.seltene_jahr)]
-        gruppe = selten.groupby(["jahr", "sozialraum"], as_index=False)[["fallmonate", "netto_periodengerecht_eur"]].sum()
+        gruppe = selten.groupby(["jahr", "sozialraum"], as_index=False)[
+            ["fallmonate", "netto_periodengerecht_eur"]].sum()
         gruppe["hilfeart"] = UEBRIGE
         gruppe["eur_je_fallmonat"] = (gruppe["netto_periodengerecht_eur"] / gruppe["fallmonate"]).where(
             gruppe["fallmonate"] > 0).round(2)
         k = pd.concat([k[~k["hilfeart"].isin(g.seltene_jahr)], gruppe], ignore_index=True)
-        text = " " + _SELTENE_TEXT.format(", ".join(g.seltene_jahr))
     k["_ord"] = [ordnung.get(x, 99) for x in k["hilfeart"]]
     k = k.sort_values(["jahr", "sozialraum", "_ord"]).reset_index(drop=True)
-    hcodes = list(k["hilfeart"])
+    k["_code"] = k["hilfeart"]
     k["bezeichnung"] = [label.get(x, x) for x in k["hilfeart"]]
     k["hilfeart"] = [x if x in label else "" for x in k["hilfeart"]]
-    dep = [g.zu_fallzahl(j, s, h) for j, s, h in zip(k["jahr"], k["sozialraum"], hcodes)]
-    qs = [_quote_status(g.je_fallmonat(w, j, s, h))
-          for w, j, s, h in zip(k["eur_je_fallmonat"], k["jahr"], k["sozialraum"], hcodes)]
-    st = pd.DataFrame({"fallmonate": dep, "netto_periodengerecht_eur": dep, "eur_je_fallmonat": qs})
-    out.append(Blatt("Kosten je Fall", "Periodengerechte Netto-Ausgaben, Fallmonate und Netto je Fallmonat je Jahr, "
-                     f"Sozialraum und Hilfeart (Mart kosten_je_fall). Netto je Fallmonat erst ab "
-                     f"{gh.MINDESTNENNER_FAELLE} Hilfen im Jahr." + text,
-                     [Spalte("jahr", "Jahr", "jahr"), Spalte("sozialraum", "Sozialraum", "text"),
-                      Spalte("hilfeart", "Hilfeart", "text", 9), Spalte("bezeichnung", "Bezeichnung", "text", 40),
-                      Spalte("fallmonate", "Fallmonate", "dezimal"),
-                      Spalte("netto_periodengerecht_eur", "Netto periodengerecht", "eur", 20),
-                      Spalte("eur_je_fallmonat", "Netto je Fallmonat", "eur")], k, st))
+    return k
 
-    # ---- eckwerte_jahr
-    e = d["eckwerte_jahr"].sort_values(["jahr", "sozialraum"]).reset_index(drop=True)
-    st = pd.DataFrame({"hilfen_summe": [g.jahr(j, "hilfen", s, ALLE)[1] for j, s in zip(e["jahr"], e["sozialraum"])],
-                       "eckwert": [_quote_status(g.eckwert(j, s)) for j, s in zip(e["jahr"], e["sozialraum"])]})
-    out.append(Blatt("Eckwerte", "Eckwert = (am 31.12. laufende + im Jahr beendete Hilfen) je 1.000 Einwohner unter 21 "
-                     "Jahren, je Sozialraum und Kreis gesamt (Mart eckwerte_jahr).",
-                     [Spalte("jahr", "Jahr", "jahr"), Spalte("sozialraum", "Sozialraum", "text"),
-                      Spalte("hilfen_summe", "Hilfen im Jahr", "anzahl"),
-                      Spalte("einwohner_0_20", "Einwohner unter 21", "ganzzahl", 14),
-                      Spalte("eckwert", "Eckwert je 1.000", "quote")], e, st))
 
-    # ---- budget_auslastung
-    b = d["budget_auslastung"].sort_values(["haushaltsjahr", "sozialraum", "teilplan"]).reset_index(drop=True)
+def _kosten_je_fall_schutz(k: pd.DataFrame, g: Geschuetzt) -> dict:
+    dep = [g.zu_fallzahl(j, s, h) for j, s, h in zip(k["jahr"], k["sozialraum"], k["_code"])]
+    return {"fallmonate": dep, "netto_periodengerecht_eur": dep,
+            "eur_je_fallmonat": [_quote_status(g.je_fallmonat(w, j, s, h)) for w, j, s, h
+                                 in zip(k["eur_je_fallmonat"], k["jahr"], k["sozialraum"], k["_code"])]}
+
+
+def _traeger_schutz(t: pd.DataFrame, g: Geschuetzt) -> dict:
+    ts = [g.traeger_status.get((int(j), i), OFFEN) for j, i in zip(t["jahr"], t["traeger_id"])]
+    return {"hilfen": ts, "fallmonate": [abhaengig(s) for s in ts], "netto_eur": [abhaengig(s) for s in ts],
+            "anteil_netto_pct": [abhaengig(s) for s in ts]}
+
+
+def _sortiert(mart: str, nach: list[str], absteigend: list[bool] | None = None):
+    def quelle(d: Berichtsdaten, g: Geschuetzt, label: dict) -> pd.DataFrame:
+        return d[mart].sort_values(nach, ascending=absteigend if absteigend is not None else True) \
+            .reset_index(drop=True)
+    return quelle
+
+
+def _budget_auslastung(d: Berichtsdaten, g: Geschuetzt, label: dict) -> pd.DataFrame:
+    b = _sortiert("budget_auslastung", ["haushaltsjahr", "sozialraum", "teilplan"])(d, g, label)
     b["teilplan_name"] = [d.teilplaene.get(str(t), "") for t in b["teilplan"]]
-    out.append(Blatt("Budgetauslastung", "Budget, Netto bis Stand, Prognose des Jahresendes mit ihrer Spanne, "
-                     "Auslastung und Ampel je Haushaltsjahr, Sozialraum und Teilplan (Mart budget_auslastung). "
-                     + bu.AMPEL_REGEL,
-                     [Spalte("haushaltsjahr", "Haushaltsjahr", "jahr", 13), Spalte("sozialraum", "Sozialraum", "text"),
-                      Spalte("teilplan", "Teilplan", "text", 9), Spalte("teilplan_name", "Teilplan-Bezeichnung", "text", 24),
-                      Spalte("budget_eur", "Budget", "eur"),
-                      Spalte("netto_bis_stand_eur", "Netto bis Stand", "eur"), Spalte("stand", "Stand", "datum"),
-                      Spalte("prognose_basis", "Basis", "text", 10),
-                      Spalte("prognose_jahresende_eur", "Prognose Jahresende", "eur", 19),
-                      Spalte("prognose_unten_eur", "Spanne von", "eur", 16),
-                      Spalte("prognose_oben_eur", "Spanne bis", "eur", 16),
-                      Spalte("prognose_spanne_basis", "Spanne aus", "text", 10),
-                      Spalte("prognose_auslastung_pct", "Auslastung", "pct"), Spalte("ampel", "Ampel", "text", 8),
-                      Spalte("restmittel_eur", "Restmittel", "eur")], b, pd.DataFrame(index=b.index)))
+    return b
 
-    # ---- budget_verbleib_jahr
-    v = d["budget_verbleib_jahr"].sort_values(["haushaltsjahr", "sozialraum"]).reset_index(drop=True)
-    out.append(Blatt("Verbleib Region", "Nicht verbrauchte Budgets und der Betrag, der mindestens in der Region bleibt "
-                     "(Regel des Kreises; Mart budget_verbleib_jahr).",
-                     [Spalte("haushaltsjahr", "Haushaltsjahr", "jahr", 13), Spalte("sozialraum", "Sozialraum", "text"),
-                      Spalte("region", "Region", "text"), Spalte("basis", "Basis", "text", 10),
-                      Spalte("budget_eur", "Budget", "eur"), Spalte("netto_jahresende_eur", "Netto Jahresende", "eur"),
-                      Spalte("unterschreitung_eur", "nicht verbraucht", "eur"),
-                      Spalte("verbleib_region_mindestens_eur", "bleibt mindestens in der Region", "eur", 22)],
-                     v, pd.DataFrame(index=v.index)))
 
-    # ---- traeger_kennzahlen
-    t = d["traeger_kennzahlen"].sort_values(["jahr", "netto_eur"], ascending=[True, False]).reset_index(drop=True)
-    ts = [g.traeger_status.get((int(j), i), gh.OFFEN) for j, i in zip(t["jahr"], t["traeger_id"])]
-    st = pd.DataFrame({"hilfen": ts, "fallmonate": [gh.abhaengig(s) for s in ts],
-                       "netto_eur": [gh.abhaengig(s) for s in ts], "anteil_netto_pct": [gh.abhaengig(s) for s in ts]})
-    out.append(Blatt("Träger", "Je Jahr und Träger: Hilfen (am 31.12. laufend oder im Jahr beendet), Fallmonate, "
-                     "Netto im Haushaltsjahr und Anteil am Netto aller Träger (Mart traeger_kennzahlen).",
-                     [Spalte("jahr", "Jahr", "jahr"), Spalte("traeger_id", "Träger-Nr.", "text", 11),
-                      Spalte("name", "Name", "text", 44), Spalte("traegerart_bezeichnung", "Art", "text", 28),
-                      Spalte("verband", "Verband", "text", 12), Spalte("hilfen", "Hilfen", "anzahl"),
-                      Spalte("fallmonate", "Fallmonate", "dezimal"), Spalte("netto_eur", "Netto", "eur"),
-                      Spalte("anteil_netto_pct", "Anteil", "pct")], t, st))
+def _seltene(g: Geschuetzt) -> str:
+    return (" " + _SELTENE_TEXT.format(", ".join(g.seltene_jahr))) if not g.intern and g.seltene_jahr else ""
 
-    # ---- vorjahresvergleich (counts and other figures in one long table)
-    out.append(_vorjahresvergleich(d, g))
 
-    # ---- forecast
-    pg = d["prognose_genauigkeit"].sort_values(["ebene", "prognosemonat"]).reset_index(drop=True)
-    out.append(Blatt("Prognose Genauigkeit", "Mittlerer Fehler der Jahresend-Prognose im Rückblick je Monat der "
-                     "Prognose, für das Verfahren und die gerade Linie (Mart prognose_genauigkeit).",
-                     [Spalte("ebene", "Ebene", "text", 20), Spalte("prognosemonat", "Prognose vom Ende des Monats", "ganzzahl", 14),
-                      Spalte("prognosen", "Prognosen", "ganzzahl"), Spalte("erstes_jahr", "erstes Jahr", "jahr", 11),
-                      Spalte("letztes_jahr", "letztes Jahr", "jahr", 11), Spalte("wape_pct", "Fehler (WAPE)", "pct", 13),
-                      Spalte("wape_linear_pct", "Fehler gerade Linie", "pct", 13), Spalte("bias_pct", "Verzerrung", "pct"),
-                      Spalte("max_abs_fehler_pct", "größter Fehler", "pct")], pg, pd.DataFrame(index=pg.index)))
-    bt = d["prognose_backtest"].sort_values(["haushaltsjahr", "sozialraum", "teilplan", "prognosemonat"]) \
-        .reset_index(drop=True)
-    out.append(Blatt("Prognose Rückblick", "Jede nachträglich gerechnete Prognose gegen das tatsächliche Jahresende "
-                     "(Mart prognose_backtest).",
-                     [Spalte("haushaltsjahr", "Haushaltsjahr", "jahr", 13), Spalte("sozialraum", "Sozialraum", "text"),
-                      Spalte("teilplan", "Teilplan", "text", 9), Spalte("prognosemonat", "Monat", "ganzzahl", 8),
-                      Spalte("lernjahre", "Lernjahre", "ganzzahl", 9), Spalte("ist_bis_monat_eur", "Ist bis Monat", "eur"),
-                      Spalte("prognose_jahresende_eur", "Prognose", "eur"),
-                      Spalte("prognose_linear_eur", "gerade Linie", "eur"),
-                      Spalte("ist_jahresende_eur", "Ist Jahresende", "eur"), Spalte("fehler_eur", "Fehler", "eur"),
-                      Spalte("fehler_linear_eur", "Fehler gerade Linie", "eur"), Spalte("fehler_pct", "Fehler %", "pct"),
-                      Spalte("fehler_linear_pct", "Fehler gerade Linie %", "pct", 13)], bt,
-                     pd.DataFrame(index=bt.index)))
-    return out
+HJ, SR, TP = Spalte("haushaltsjahr", "Haushaltsjahr", "jahr", 13), Spalte("sozialraum", "Sozialraum", "text"), \
+    Spalte("teilplan", "Teilplan", "text", 9)
+JAHR, HILFEART = Spalte("jahr", "Jahr", "jahr"), Spalte("hilfeart", "Hilfeart", "text", 9)
+BEZEICHNUNG = Spalte("bezeichnung", "Bezeichnung", "text", 40)
+
+# the sheets of the marts after the case counts (_fallzahlen) and before the forecasts, in workbook order
+MART_BLAETTER = (
+    Blattangabe(
+        "Ausgaben Jahr", "Kassenwirksame Ausgaben, Einnahmen und Netto je Haushaltsjahr, Sozialraum und Teilplan (Mart "
+        "ausgaben_jahr); Buchungen ohne Hilfe unter 'ohne Sozialraum'.",
+        _sortiert("ausgaben_jahr", ["haushaltsjahr", "sozialraum", "teilplan"]),
+        (HJ, SR, TP, Spalte("ausgaben_eur", "Ausgaben", "eur"), Spalte("einnahmen_eur", "Einnahmen", "eur"),
+         Spalte("netto_eur", "Netto", "eur"), Spalte("buchungen", "Buchungen", "ganzzahl")),
+        lambda a, g: {"buchungen": [einzelzahl(v, g.intern) for v in a["buchungen"]]}),
+    Blattangabe(
+        "Ausgaben Monat", lambda g: "Kassenwirksame Beträge " + (
+            "je Monat, Sozialraum, Teilplan und Hilfeart (Mart ausgaben_monat)" if g.intern else
+            "je Monat, Sozialraum und Teilplan (Mart ausgaben_monat, ohne Aufteilung nach Hilfeart: sonst wären "
+            "Kosten einzelner Hilfen erkennbar)") + "; Netto seit Januar = kumuliert im Haushaltsjahr.",
+        _ausgaben_monat,
+        (Spalte("monat", "Monat", "monat"), SR, TP, HILFEART, BEZEICHNUNG, Spalte("ausgaben_eur", "Ausgaben", "eur"),
+         Spalte("einnahmen_eur", "Einnahmen", "eur"), Spalte("netto_eur", "Netto", "eur"),
+         Spalte("netto_kumuliert_eur", "Netto seit Januar", "eur")),
+        nur_intern=("hilfeart", "bezeichnung")),
+    Blattangabe(
+        "Kosten je Fall", lambda g: "Periodengerechte Netto-Ausgaben, Fallmonate und Netto je Fallmonat je Jahr, "
+        f"Sozialraum und Hilfeart (Mart kosten_je_fall). Netto je Fallmonat erst ab {MINDESTNENNER_FAELLE} Hilfen im "
+        "Jahr." + _seltene(g),
+        _kosten_je_fall,
+        (JAHR, SR, HILFEART, BEZEICHNUNG, Spalte("fallmonate", "Fallmonate", "dezimal"),
+         Spalte("netto_periodengerecht_eur", "Netto periodengerecht", "eur", 20),
+         Spalte("eur_je_fallmonat", "Netto je Fallmonat", "eur")),
+        _kosten_je_fall_schutz),
+    Blattangabe(
+        "Eckwerte", "Eckwert = (am 31.12. laufende + im Jahr beendete Hilfen) je 1.000 Einwohner unter 21 Jahren, je "
+        "Sozialraum und Kreis gesamt (Mart eckwerte_jahr).",
+        _sortiert("eckwerte_jahr", ["jahr", "sozialraum"]),
+        (JAHR, SR, Spalte("hilfen_summe", "Hilfen im Jahr", "anzahl"),
+         Spalte("einwohner_0_20", "Einwohner unter 21", "ganzzahl", 14),
+         Spalte("eckwert", "Eckwert je 1.000", "quote")),
+        lambda e, g: {"hilfen_summe": [g.jahr(j, "hilfen", s, ALLE)[1] for j, s in zip(e["jahr"], e["sozialraum"])],
+                      "eckwert": [_quote_status(g.eckwert(j, s)) for j, s in zip(e["jahr"], e["sozialraum"])]}),
+    Blattangabe(
+        "Budgetauslastung", "Budget, Netto bis Stand, Prognose des Jahresendes mit ihrer Spanne, Auslastung und Ampel "
+        "je Haushaltsjahr, Sozialraum und Teilplan (Mart budget_auslastung). " + bu.AMPEL_REGEL,
+        _budget_auslastung,
+        (HJ, SR, TP, Spalte("teilplan_name", "Teilplan-Bezeichnung", "text", 24), Spalte("budget_eur", "Budget", "eur"),
+         Spalte("netto_bis_stand_eur", "Netto bis Stand", "eur"), Spalte("stand", "Stand", "datum"),
+         Spalte("prognose_basis", "Basis", "text", 10),
+         Spalte("prognose_jahresende_eur", "Prognose Jahresende", "eur", 19),
+         Spalte("prognose_unten_eur", "Spanne von", "eur", 16), Spalte("prognose_oben_eur", "Spanne bis", "eur", 16),
+         Spalte("prognose_spanne_basis", "Spanne aus", "text", 10),
+         Spalte("prognose_auslastung_pct", "Auslastung", "pct"), Spalte("ampel", "Ampel", "text", 8),
+         Spalte("restmittel_eur", "Restmittel", "eur"))),
+    Blattangabe(
+        "Verbleib Region", "Nicht verbrauchte Budgets und der Betrag, der mindestens in der Region bleibt (Regel des "
+        "Kreises; Mart budget_verbleib_jahr).",
+        _sortiert("budget_verbleib_jahr", ["haushaltsjahr", "sozialraum"]),
+        (HJ, SR, Spalte("region", "Region", "text"), Spalte("basis", "Basis", "text", 10),
+         Spalte("budget_eur", "Budget", "eur"), Spalte("netto_jahresende_eur", "Netto Jahresende", "eur"),
+         Spalte("unterschreitung_eur", "nicht verbraucht", "eur"),
+         Spalte("verbleib_region_mindestens_eur", "bleibt mindestens in der Region", "eur", 22))),
+    Blattangabe(
+        "Träger", "Je Jahr und Träger: Hilfen (am 31.12. laufend oder im Jahr beendet), Fallmonate, Netto im "
+        "Haushaltsjahr und Anteil am Netto aller Träger (Mart traeger_kennzahlen).",
+        _sortiert("traeger_kennzahlen", ["jahr", "netto_eur"], [True, False]),
+        (JAHR, Spalte("traeger_id", "Träger-Nr.", "text", 11), Spalte("name", "Name", "text", 44),
+         Spalte("traegerart_bezeichnung", "Art", "text", 28), Spalte("verband", "Verband", "text", 12),
+         Spalte("hilfen", "Hilfen", "anzahl"), Spalte("fallmonate", "Fallmonate", "dezimal"),
+         Spalte("netto_eur", "Netto", "eur"), Spalte("anteil_netto_pct", "Anteil", "pct")),
+        _traeger_schutz),
+)
+PROGNOSE_BLAETTER = (
+    Blattangabe(
+        "Prognose Genauigkeit", "Mittlerer Fehler der Jahresend-Prognose im Rückblick je Monat der Prognose, für das "
+        "Verfahren und die gerade Linie (Mart prognose_genauigkeit).",
+        _sortiert("prognose_genauigkeit", ["ebene", "prognosemonat"]),
+        (Spalte("ebene", "Ebene", "text", 20), Spalte("prognosemonat", "Prognose vom Ende des Monats", "ganzzahl", 14),
+         Spalte("prognosen", "Prognosen", "ganzzahl"), Spalte("erstes_jahr", "erstes Jahr", "jahr", 11),
+         Spalte("letztes_jahr", "letztes Jahr", "jahr", 11), Spalte("wape_pct", "Fehler (WAPE)", "pct", 13),
+         Spalte("wape_linear_pct", "Fehler gerade Linie", "pct", 13), Spalte("bias_pct", "Verzerrung", "pct"),
+         Spalte("max_abs_fehler_pct", "größter Fehler", "pct"))),
+    Blattangabe(
+        "Prognose Rückblick", "Jede nachträglich gerechnete Prognose gegen das tatsächliche Jahresende (Mart "
+        "prognose_backtest).",
+        _sortiert("prognose_backtest", ["haushaltsjahr", "sozialraum", "teilplan", "prognosemonat"]),
+        (HJ, SR, TP, Spalte("prognosemonat", "Monat", "ganzzahl", 8), Spalte("lernjahre", "Lernjahre", "ganzzahl", 9),
+         Spalte("ist_bis_monat_eur", "Ist bis Monat", "eur"), Spalte("prognose_jahresende_eur", "Prognose", "eur"),
+         Spalte("prognose_linear_eur", "gerade Linie", "eur"), Spalte("ist_jahresende_eur", "Ist Jahresende", "eur"),
+         Spalte("fehler_eur", "Fehler", "eur"), Spalte("fehler_linear_eur", "Fehler gerade Linie", "eur"),
+         Spalte("fehler_pct", "Fehler %", "pct"), Spalte("fehler_linear_pct", "Fehler gerade Linie %", "pct", 13))),
+)
+
+
+def _aus_angabe(a: Blattangabe, d: Berichtsdaten, g: Geschuetzt, label: dict) -> Blatt:
+    zeilen = a.quelle(d, g, label)
+    spalten = [s for s in a.spalten if g.intern or s.name not in a.nur_intern]
+    status = pd.DataFrame(a.schutz(zeilen, g), index=zeilen.index) if a.schutz else pd.DataFrame(index=zeilen.index)
+    text = a.beschreibung(g) if callable(a.beschreibung) else a.beschreibung
+    return Blatt(a.titel, text, spalten, zeilen, status)
+
+
+def blaetter(d: Berichtsdaten, g: Geschuetzt) -> list[Blatt]:
+    """Every sheet: the case counts (three grains each), the marts, the year-on-year comparison, the forecasts."""
+    label = {r.hilfeart: f"{r.paragraph} {r.bezeichnung}" for r in d.hilfearten.itertuples(index=False)}
+    return [*_fallzahlen(d, g, label), *(_aus_angabe(a, d, g, label) for a in MART_BLAETTER), _vorjahresvergleich(d, g),
+            *(_aus_angabe(a, d, g, label) for a in PROGNOSE_BLAETTER)]
 
 
 _SELTENE_TEXT = "Seltene Hilfearten ({}) stehen in dieser Fassung nur zusammen als „übrige Hilfearten“."
@@ -348,7 +389,7 @@ def _vorjahresvergleich(d: Berichtsdaten, g: Geschuetzt) -> Blatt:
         wert_st.append(_kv_status(g, r.kennzahl, a, r.wert, int(r.jahr), r.sozialraum))
         vor_st.append(_kv_status(g, r.kennzahl, a, r.wert_vorjahr, int(r.jahr) - 1, r.sozialraum))
     v["_art"] = art  # which rows are counts: read by the suppression test through ZEILENART
-    aend = [s1 if s1 != gh.OFFEN else s0 for s1, s0 in zip(wert_st, vor_st)]
+    aend = [s1 if s1 != OFFEN else s0 for s1, s0 in zip(wert_st, vor_st)]
     st = pd.DataFrame({"wert": wert_st, "wert_vorjahr": vor_st, "veraenderung": aend, "veraenderung_pct": aend})
     return Blatt("Vorjahresvergleich", "Kennzahlen je Jahr und Sozialraum (Kreis gesamt für den Kreis) mit Vorjahr und "
                  "Veränderung (Mart vorjahresvergleich). Fallzahlen, Eckwert und Netto je Fallmonat sind wie in den "
@@ -366,7 +407,7 @@ ZEILENART = "_art"
 
 def _kv_status(g: Geschuetzt, kennzahl: str, art: str, wert, jahr: int, sr: str) -> str:
     if wert is None or wert != wert:
-        return gh.OFFEN
+        return OFFEN
     if art == "anzahl":
         return g.jahr(jahr, {"hilfen_summe": "hilfen"}.get(kennzahl, kennzahl), sr, ALLE)[1]
     if kennzahl == "eckwert":
@@ -375,11 +416,11 @@ def _kv_status(g: Geschuetzt, kennzahl: str, art: str, wert, jahr: int, sr: str)
         return _quote_status(g.je_fallmonat(wert, jahr, sr))
     if kennzahl == "fallmonate":
         return g.zu_fallzahl(jahr, sr)
-    return gh.OFFEN
+    return OFFEN
 
 
 # ------------------------------------------------------------------ writing
-_SYMBOL = {gh.PRIMAER: gh.ZEICHEN_KLEIN, gh.SEKUNDAER: gh.ZEICHEN_GESPERRT, "nicht_sicher": gh.ZEICHEN_NICHT_SICHER}
+_SYMBOL = {PRIMAER: ZEICHEN_KLEIN, SEKUNDAER: ZEICHEN_GESPERRT, "nicht_sicher": ZEICHEN_NICHT_SICHER}
 FLAGGE = "geschützt"
 """Last column of every sheet with protected figures: which cells of the row are empty, and why ('<3', 'x', '/')."""
 FORMEL_ZEICHEN = ("=", "+", "-", "@")
@@ -448,7 +489,7 @@ def _blatt(wb: Workbook, b: Blatt) -> None:
         flaggen = []
         for j, s in enumerate(b.spalten, start=1):
             art = s.art if s.art != "zeilenart" else (zeilenart[i] if zeilenart else "dezimal")
-            st = status_spalten[s.name][i] if s.name in status_spalten else gh.OFFEN
+            st = status_spalten[s.name][i] if s.name in status_spalten else OFFEN
             if st in _SYMBOL:
                 zelle_setzen(ws, i + 2, j, None).style = "geschuetzt"
                 flaggen.append(f"{s.titel}: {_SYMBOL[st]}")
@@ -483,7 +524,7 @@ def _erlaeuterungen(wb: Workbook, d: Berichtsdaten, intern: bool, liste: list[Bl
     elif nicht_schuetzbar:
         fassung = (f"NICHT zur Weitergabe – {nicht_schuetzbar} kleine Fallzahlen ließen sich aus Summen errechnen")
     else:
-        fassung = f"zur Weitergabe geeignet – Fallzahlen von 1 bis {gh.MINDESTFALLZAHL - 1} geschützt"
+        fassung = f"zur Weitergabe geeignet – Fallzahlen von 1 bis {MINDESTFALLZAHL - 1} geschützt"
     ws["A5"], ws["B5"] = "Fassung", fassung
     ws["B5"].font = Font(bold=True, color="B71C1C" if intern or nicht_schuetzbar else "2E7D32")
     r = 7
@@ -500,7 +541,7 @@ def _erlaeuterungen(wb: Workbook, d: Berichtsdaten, intern: bool, liste: list[Bl
         ws.cell(r, 2, satz).style = "umbruch"
     r += 2
     ws.cell(r, 1, "Zeichenerklärung").font = Font(bold=True)
-    for z, t in gh.ZEICHENERKLAERUNG:
+    for z, t in ZEICHENERKLAERUNG:
         if z == "( )" and not intern:
             continue
         r += 1
@@ -540,7 +581,7 @@ def schreibe(d: Berichtsdaten, reports_dir: Path, intern: bool, g: Geschuetzt | 
     tmp = ziel.with_suffix(".tmp.xlsx")
     wb.save(tmp)
     os.replace(tmp, ziel)
-    gesperrt = sum(int(b.status.isin([gh.PRIMAER, gh.SEKUNDAER, "nicht_sicher"]).to_numpy().sum()) for b in liste)
+    gesperrt = sum(int(b.status.isin([PRIMAER, SEKUNDAER, "nicht_sicher"]).to_numpy().sum()) for b in liste)
     return Mappe(ziel, len(liste), sum(len(b.zeilen) for b in liste), 0 if intern else gesperrt, intern,
                  0 if intern else g.sperrung.nicht_schuetzbar)
 

@@ -6,12 +6,16 @@ class `gesperrt` and a tooltip saying why.
 """
 import html
 from dataclasses import dataclass
-from string import Template
-from pathlib import Path
 
-from kjh_reports import geheimhaltung as gh
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
-TEMPLATES = Path(__file__).parent / "templates"
+from kjh.geheimhaltung.quoten import Quote
+from kjh.geheimhaltung.regel import GESPERRT, MINDESTFALLZAHL, OFFEN, PRIMAER, SEKUNDAER
+from kjh.geheimhaltung.zeichen import ZEICHEN_GESPERRT, ZEICHEN_KLEIN, anzeige, quote_anzeige
+
+# every page and part of a page is a template file in kjh_reports/templates, escaped unless marked safe
+UMGEBUNG = Environment(loader=PackageLoader("kjh_reports", "templates"), autoescape=True, undefined=StrictUndefined,
+                       trim_blocks=True, lstrip_blocks=True)
 
 
 def e(text) -> str:
@@ -31,30 +35,30 @@ class Zelle:
 
 
 _TITEL = {
-    gh.PRIMAER: f"1 bis {gh.MINDESTFALLZAHL - 1} Fälle – zum Schutz der Betroffenen nicht gezeigt",
-    gh.SEKUNDAER: "gesperrt, damit eine Summe keinen kleinen Wert verrät",
+    PRIMAER: f"1 bis {MINDESTFALLZAHL - 1} Fälle – zum Schutz der Betroffenen nicht gezeigt",
+    SEKUNDAER: "gesperrt, damit eine Summe keinen kleinen Wert verrät",
 }
 
 
-def anzahl(wert, status: str = gh.OFFEN, fmt=None) -> Zelle:
+def anzahl(wert, status: str = OFFEN, fmt=None) -> Zelle:
     """A count cell, already protected."""
-    from kjh_reports.format import zahl
+    from kjh.format import zahl
 
-    text = gh.anzeige(wert, status, fmt or zahl)
-    klasse = "zahl anzahl" + (" gesperrt" if status in gh.GESPERRT else "")
+    text = anzeige(wert, status, fmt or zahl)
+    klasse = "zahl anzahl" + (" gesperrt" if status in GESPERRT else "")
     return Zelle(text, klasse, _TITEL.get(status, ""))
 
 
-def betrag(text: str, status: str = gh.OFFEN, extra: str = "") -> Zelle:
+def betrag(text: str, status: str = OFFEN, extra: str = "") -> Zelle:
     """An amount or other figure; suppressed with its count."""
-    if status in gh.GESPERRT:
-        return Zelle(gh.ZEICHEN_GESPERRT if status == gh.SEKUNDAER else gh.ZEICHEN_KLEIN,
+    if status in GESPERRT:
+        return Zelle(ZEICHEN_GESPERRT if status == SEKUNDAER else ZEICHEN_KLEIN,
                      f"zahl gesperrt {extra}".strip(), "gehört zu einer geschützten Fallzahl")
     return Zelle(text, f"zahl {extra}".strip())
 
 
-def quote(q: gh.Quote, fmt) -> Zelle:
-    text = gh.quote_anzeige(q, fmt)
+def quote(q: Quote, fmt) -> Zelle:
+    text = quote_anzeige(q, fmt)
     titel = {"gesperrt": "zu kleine Basis – Quote nicht gezeigt",
              "eingeschraenkt": "kleine Basis – eingeschränkte Aussagekraft"}.get(q.zeigen, "")
     return Zelle(text, "zahl quote" + (" gesperrt" if q.zeigen == "gesperrt" else ""), titel)
@@ -125,4 +129,4 @@ def hinweis(text_: str, klasse: str = "hinweis") -> str:
 
 
 def vorlage(name: str) -> Template:
-    return Template((TEMPLATES / name).read_text(encoding="utf-8"))
+    return UMGEBUNG.get_template(name)

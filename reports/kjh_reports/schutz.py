@@ -1,4 +1,4 @@
-"""The small-cell rule (kjh_reports.geheimhaltung) applied to the case counts of the marts.
+"""The small-cell rule (kjh.geheimhaltung) applied to the case counts of the marts.
 
 All counts the reports publish about helps, with every relation a reader
 could subtract along, go into ONE problem, solved once per run; every page,
@@ -23,8 +23,10 @@ NUR_SUMME_MONAT). Per year every help type is published.
 from dataclasses import dataclass, field
 
 import pandas as pd
+from kjh.geheimhaltung.quoten import Quote, quote
+from kjh.geheimhaltung.regel import GESPERRT, MINDESTFALLZAHL, OFFEN, PRIMAER, abhaengig
+from kjh.geheimhaltung.sperrung import Sperrproblem, Sperrung
 
-from kjh_reports import geheimhaltung as gh
 from kjh_reports.daten import KREIS, Berichtsdaten
 
 ALLE = "alle Hilfearten"
@@ -51,11 +53,11 @@ class Geschuetzt:
 
     daten: Berichtsdaten
     intern: bool
-    sperrung: gh.Sperrung
+    sperrung: Sperrung
     seltene: tuple[str, ...]                 # help types combined in UEBRIGE per month (empty when internal)
     seltene_jahr: tuple[str, ...] = ()       # help types combined in UEBRIGE per year (empty when internal)
     traeger_status: dict = field(default_factory=dict)  # (jahr, traeger_id) -> status
-    problem: gh.Sperrproblem | None = None    # the cells and lines (for audits: tests/test_reports_offenlegung.py)
+    problem: Sperrproblem | None = None    # the cells and lines (for audits: tests/test_reports_offenlegung.py)
 
     # ---- counts
     def jahr(self, jahr: int, kennzahl: str, sozialraum: str = KREIS, hilfeart: str = ALLE) -> tuple[float, str]:
@@ -76,33 +78,33 @@ class Geschuetzt:
         return self.sperrung.werte.get(key, 0), self.sperrung[key]
 
     # ---- rates and dependent figures
-    def eckwert(self, jahr: int, sozialraum: str) -> gh.Quote:
+    def eckwert(self, jahr: int, sozialraum: str) -> Quote:
         e = self.daten["eckwerte_jahr"]
         row = e[(e["jahr"] == jahr) & (e["sozialraum"] == sozialraum)]
         if row.empty:
-            return gh.Quote(None, "fehlt")
+            return Quote(None, "fehlt")
         r = row.iloc[0]
         _, st = self.jahr(jahr, "hilfen", sozialraum)
-        return gh.quote(r["eckwert"], einwohner=r["einwohner_0_20"], zaehler_status=st, intern=self.intern)
+        return quote(r["eckwert"], einwohner=r["einwohner_0_20"], zaehler_status=st, intern=self.intern)
 
-    def je_fallmonat(self, wert, jahr: int, sozialraum: str, hilfeart: str = ALLE) -> gh.Quote:
+    def je_fallmonat(self, wert, jahr: int, sozialraum: str, hilfeart: str = ALLE) -> Quote:
         """€ per case-month: shown from MINDESTNENNER_FAELLE helps on. A count locked only as a complement
         ('x', at least 3 helps) does not hide it: the rate neither contains the count nor lets a reader
         compute it (case-months and amounts of a locked count stay locked), so '/' means what it says."""
         faelle, st = self.jahr(jahr, "hilfen", sozialraum, hilfeart)
         if faelle is None and st == NICHT_GEZEIGT:
-            return gh.Quote(None, "gesperrt")
-        return gh.quote(wert, faelle=faelle, zaehler_status=st if st == gh.PRIMAER else gh.OFFEN,
+            return Quote(None, "gesperrt")
+        return quote(wert, faelle=faelle, zaehler_status=st if st == PRIMAER else OFFEN,
                         intern=self.intern)
 
     def zu_fallzahl(self, jahr: int, sozialraum: str, hilfeart: str = ALLE) -> str:
         """Status of an amount or case-months belonging to the helps of a cell (rule 3)."""
-        return gh.abhaengig(self.jahr(jahr, "hilfen", sozialraum, hilfeart)[1])
+        return abhaengig(self.jahr(jahr, "hilfen", sozialraum, hilfeart)[1])
 
     @property
     def gesperrte_zellen(self) -> int:
         return self.sperrung.primaer + self.sperrung.sekundaer + \
-            sum(s in gh.GESPERRT for s in self.traeger_status.values())
+            sum(s in GESPERRT for s in self.traeger_status.values())
 
 
 def _seltene_im_jahr(jahr: pd.DataFrame) -> tuple[str, ...]:
@@ -110,7 +112,7 @@ def _seltene_im_jahr(jahr: pd.DataFrame) -> tuple[str, ...]:
     j = jahr[jahr["hilfen"] > 0]
     if j.empty:
         return ()
-    anteil = j.assign(klein=j["hilfen"].between(1, gh.MINDESTFALLZAHL - 1)).groupby("hilfeart")["klein"].mean()
+    anteil = j.assign(klein=j["hilfen"].between(1, MINDESTFALLZAHL - 1)).groupby("hilfeart")["klein"].mean()
     return tuple(sorted(anteil[anteil > ANTEIL_KLEIN_FUER_SAMMELN].index))
 
 
@@ -118,7 +120,7 @@ def _seltene_hilfearten(monat: pd.DataFrame) -> tuple[str, ...]:
     m = monat[(monat[list(KENNZAHLEN_MONAT)] > 0).any(axis=1)]
     if m.empty:
         return ()
-    klein = m.assign(klein=m["laufend_monatsende"].between(1, gh.MINDESTFALLZAHL - 1))
+    klein = m.assign(klein=m["laufend_monatsende"].between(1, MINDESTFALLZAHL - 1))
     anteil = klein.groupby("hilfeart")["klein"].mean()
     return tuple(sorted(anteil[anteil > ANTEIL_KLEIN_FUER_SAMMELN].index))
 
@@ -137,7 +139,7 @@ def schuetze(daten: Berichtsdaten, intern: bool) -> Geschuetzt:
 
     sozialraeume = sorted(set(jahr_df["sozialraum"]) | set(monat_df["sozialraum"]))
     hilfearten = sorted(set(jahr_df["hilfeart"]) | set(monat_df["hilfeart"]))
-    p = gh.Sperrproblem(intern=intern)
+    p = Sperrproblem(intern=intern)
 
     def wuerfel(df, ebene, zeit, kennzahlen, gruppen, nur_summe=(), verborgen=()):
         """Cells with margins for one period column and the lines between them.
@@ -226,7 +228,7 @@ def schuetze(daten: Berichtsdaten, intern: bool) -> Geschuetzt:
 def _schuetze_traeger(daten: Berichtsdaten, intern: bool) -> dict:
     """Providers (county): a provider's helps per year; the shares add up to 100 % (a public total)."""
     t = daten["traeger_kennzahlen"]
-    p = gh.Sperrproblem(intern=intern)
+    p = Sperrproblem(intern=intern)
     for r in t.itertuples(index=False):
         p.zelle((int(r.jahr), r.traeger_id), r.hilfen)
     for j, grp in t.groupby("jahr"):

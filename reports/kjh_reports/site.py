@@ -18,6 +18,7 @@ from plotly.offline import get_plotlyjs
 
 from kjh_reports import daten as daten_mod
 from kjh_reports.daten import Berichtsdaten
+from kjh_reports.html import vorlage
 from kjh_reports.pages import Kontext, Seite, finanzen, index, kreis, qualitaet, rahmen, sozialraum, statistik
 from kjh_reports.schutz import Geschuetzt, schuetze
 
@@ -46,31 +47,55 @@ def _assets(ziel: Path) -> None:
             shutil.copyfile(f, ziel / f.name)
 
 
+def navigation(d: Berichtsdaten | None) -> list[tuple[str, str]]:
+    nav = [("index.html", "Übersicht"), ("kreis.html", "Kreis")]
+    nav += [(sozialraum.sozialraum_datei(s), s) for s in (d.sozialraeume if d is not None else [])]
+    return nav + [("finanzen.html", "Finanzen"), ("qualitaet.html", "Qualität"), (statistik.DATEI, "Statistik")]
+
+
+def _schreibe_seite(k: Kontext, s: Seite, reports_dir: Path) -> None:
+    ziel = reports_dir / s.datei
+    tmp = reports_dir / f".{s.datei}.tmp"
+    tmp.write_text(rahmen(k, s), encoding="utf-8")
+    tmp.replace(ziel)
+
+
 def schreibe(d: Berichtsdaten, reports_dir: Path, intern: bool, g: Geschuetzt | None = None) -> Ergebnis:
     t0 = time.perf_counter()
     reports_dir = Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
     g = g or schuetze(d, intern)
-    k = Kontext(daten=d, g=g, intern=intern, extras={"reports_dir": reports_dir})
-    nav = [("index.html", "Übersicht"), ("kreis.html", "Kreis")]
-    nav += [(sozialraum.sozialraum_datei(s), s) for s in d.sozialraeume]
-    nav += [("finanzen.html", "Finanzen"), ("qualitaet.html", "Qualität"), ("statistik.html", "Statistik")]
-    k.navigation = nav
+    k = Kontext(daten=d, g=g, intern=intern, extras={"reports_dir": reports_dir}, navigation=navigation(d))
     seiten: list[Seite] = [index.seite(k), kreis.seite(k), *sozialraum.seiten(k), finanzen.seite(k),
                            qualitaet.seite(k)]
-    # statistik.html belongs to the statutory delivery (kjh.statistik.render_statistik_page);
-    # the placeholder only stands in until a delivery has written it.
-    if not (reports_dir / "statistik.html").exists():
+    # statistik.html shows the statutory delivery and is written with it (schreibe_statistik, called by
+    # kjh.defs.reports.statistik_seite); until a delivery has written it, the page says what will appear there.
+    if not (reports_dir / statistik.DATEI).exists():
         seiten.append(statistik.seite(k))
     _assets(reports_dir / "assets")
     for alt in reports_dir.glob("sozialraum-*.html"):  # social spaces that no longer exist
         alt.unlink()
     for s in seiten:
-        (reports_dir / s.datei).write_text(rahmen(k, s), encoding="utf-8")
+        _schreibe_seite(k, s, reports_dir)
     return Ergebnis(index=reports_dir / "index.html", seiten=[s.datei for s in seiten],
                     diagramme=sum(s.diagramme for s in seiten), intern=intern,
                     gesperrte_zellen=0 if intern else g.gesperrte_zellen,
                     nicht_schuetzbar=0 if intern else g.sperrung.nicht_schuetzbar, sekunden=time.perf_counter() - t0)
+
+
+def schreibe_statistik(d: Berichtsdaten | None, reports_dir: Path, intern: bool, statistik_daten) -> Path:
+    """Writes the Statistik page alone (after a delivery), in the frame and navigation of the site.
+
+    d: the site's data for the frame (None before any mart); statistik_daten: what
+    kjh.statistik.zusammenfassung.seitendaten computed. The page's notice counts its own tables only.
+    """
+    reports_dir = Path(reports_dir)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    k = Kontext(daten=d, g=None, intern=intern, extras={"reports_dir": reports_dir}, navigation=navigation(d))
+    _assets(reports_dir / "assets")
+    s = statistik.seite(k, statistik_daten)
+    _schreibe_seite(k, s, reports_dir)
+    return reports_dir / s.datei
 
 
 def schreibe_leer(reports_dir: Path, grund: str) -> Path:
@@ -78,10 +103,7 @@ def schreibe_leer(reports_dir: Path, grund: str) -> Path:
     reports_dir = Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
     index = reports_dir / "index.html"
-    index.write_text(
-        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>kjh – Berichte</title></head>'
-        f"<body><h1>Jugendhilfe nach Sozialräumen</h1><p>{grund} Die Berichte entstehen beim nächsten Lauf "
-        "mit Exporten der Fälle und Zahlungen.</p></body></html>", encoding="utf-8")
+    index.write_text(vorlage("leer.html").render(grund=grund), encoding="utf-8")
     return index
 
 

@@ -9,8 +9,9 @@ reproducible byte for byte. Entry points:
     erstellen(con, out, berichtsjahr)        the draft of one office
     freigeben(con, id, out)                  the final files of a draft without hard errors
     reproduzieren(con, id, out)              a recorded draft or release again, byte for byte
-    render_statistik_page(warehouse, dir)    the reviewer's summary page <dir>/statistik.html
-    statistik_tabellen(con, ...)             its tables as DataFrames (small cells suppressed)
+    statistik_tabellen(con, ...)             the reviewer's tables as DataFrames (small cells suppressed)
+    zusammenfassung.lesen(warehouse, ...)    everything the Statistik page of the report site shows
+                                             (written by kjh.defs.reports.statistik_seite)
     summary_lines(result)                    lines for the `kjh run` summary
     vermerke_blockierte_lieferung(result)    records a delivery Dagster did not build (blocked upstream)
 """
@@ -44,9 +45,9 @@ from kjh.statistik.lieferung import (  # noqa: E402
     freigeben,
     reproduzieren,
 )
-from kjh.statistik.zusammenfassung import render_statistik_page, statistik_tabellen  # noqa: E402
+from kjh.statistik.zusammenfassung import statistik_tabellen  # noqa: E402
 
 __all__ = ["ENV_STATISTIK", "Ergebnis", "KannNichtErstellen", "ausgabe_ordner", "erstellen", "erstellen_alle",
            "freigeben",
-           "render_statistik_page", "reproduzieren", "statistik_tabellen", "summary_lines",
+           "reproduzieren", "statistik_tabellen", "summary_lines",
            "vermerke_blockierte_lieferung"]

@@ -153,11 +153,13 @@ def summary_lines(result, settings=None) -> list[str]:
     return [f"Statistik-Lieferung{jahr} nicht erstellt: der Schritt lief nicht (siehe Fehler oben)."]
 
 
-def vermerke_blockierte_lieferung(result, settings=None, *, jetzt: dt.datetime | None = None):
+def vermerke_blockierte_lieferung(result, settings=None, *, jetzt: dt.datetime | None = None, seite=None):
     """Records the delivery as withheld when the run planned it but blocking ERROR checks stopped it.
 
     Call after the job, while holding the writer lock (as `kjh run` does). Returns
-    the lieferung.Ergebnis, or None when there is nothing to record.
+    the lieferung.Ergebnis, or None when there is nothing to record. seite: writes the Statistik page
+    of the reports folder, called as seite(con, reports, berichtsjahr=..., intern=...) (`kjh run` passes
+    kjh.defs.reports.statistik_seite.render_statistik_page; this package does not import the reports).
     """
     if _materialization(result) is not None or not _planned(result):
         return None
@@ -166,7 +168,6 @@ def vermerke_blockierte_lieferung(result, settings=None, *, jetzt: dt.datetime |
         return None
     from kjh.statistik import ausgabe_ordner
     from kjh.statistik.lieferung import KannNichtErstellen, erstellen
-    from kjh.statistik.zusammenfassung import render_statistik_page
     from kjh.warehouse.connection import writer
 
     settings = _settings(settings)
@@ -176,5 +177,6 @@ def vermerke_blockierte_lieferung(result, settings=None, *, jetzt: dt.datetime |
                                  jetzt=jetzt, blockiert_durch=blockiert)
         except KannNichtErstellen:
             return None
-        render_statistik_page(con, settings.reports, berichtsjahr=ergebnis.berichtsjahr, intern=settings.intern)
+        if seite is not None:
+            seite(con, settings.reports, berichtsjahr=ergebnis.berichtsjahr, intern=settings.intern)
     return ergebnis

@@ -1,7 +1,12 @@
-"""The reviewer's summary of a statutory delivery: published-style tables and the Statistik page.
+"""The reviewer's summary of a statutory delivery: published-style tables and what the Statistik page shows.
 
-    statistik_tabellen(con, ...)          -> Zusammenfassung (tables as DataFrames, small cells suppressed)
-    render_statistik_page(warehouse, reports_dir, ...) -> Path of <reports>/statistik.html
+    statistik_tabellen(con, ...)   -> Zusammenfassung (tables as DataFrames, small cells suppressed)
+    seitendaten(con, z)            -> Seitendaten (the delivery's status, checks and findings as display text)
+    lesen(warehouse, ...)          -> both at once, from a warehouse file or connection
+
+The page itself is a page of the report site (reports/, pages/statistik.py);
+kjh.defs.reports.statistik_seite writes it. This module does not import the
+reports, and the reports do not import it.
 
 The tables are computed from the delivery's own records (the raw history as
 of its recorded inputs), so a clerk can compare them with last year's
@@ -14,27 +19,27 @@ delivery and with the office's later publication:
 * § 42 (VSM): ended measures by Altersgruppe × Geschlecht.
 * Teil IV: helps with a booking, expenditure and income by Hilfeart.
 
-Every count goes through kjh_reports.geheimhaltung (the rule for everything
+Every count goes through kjh.geheimhaltung (the rule for everything
 that leaves the office): the HZE counts form ONE problem with every line a
 reader could subtract along; amounts follow their count (`abhaengig`).
 """
-import html
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
 import pandas as pd
-from kjh_reports import format as fmt
-from kjh_reports import geheimhaltung as gh
 
+from kjh import format as fmt
 from kjh.contract import load_contract
+from kjh.geheimhaltung.regel import OFFEN, abhaengig
+from kjh.geheimhaltung.sperrung import Sperrproblem, Sperrung
+from kjh.geheimhaltung.tabelle import SUMME, schuetze_tabelle
+from kjh.geheimhaltung.zeichen import ZEICHEN_FEHLT, ZEICHEN_NULL, anzeige
 from kjh.statistik import audit
 from kjh.statistik.eingaben import Eingaben
 from kjh.statistik.layout import LayoutError, layout_for, layout_recorded
-from kjh.statistik.pruefung import QUALITAET_ASSETS
 from kjh.statistik.lieferung import saetze_der_lieferung
+from kjh.statistik.pruefung import QUALITAET_ASSETS
 
-SEITE = "statistik.html"
 ALLE = "Summe"
 KENNZAHLEN = {"im_jahr": "Hilfen im Jahr (andauernd am 31.12. + beendet)", "laufend": "andauernd am 31.12.",
               "beendet": "beendet im Jahr", "begonnen": "begonnen im Jahr"}
@@ -54,6 +59,7 @@ class Zusammenfassung:
     titel: dict[str, str] = field(default_factory=dict)
     hinweise: list[str] = field(default_factory=list)
     intern: bool = False
+    nicht_schuetzbar: int = 0  # small counts still inferable from these tables (the page then says so)
 
 
 def _geschlechter() -> dict[str, str]:
@@ -95,8 +101,8 @@ def _hze_lang(hze: pd.DataFrame, jahr: int, geschlechter: dict) -> pd.DataFrame:
 
 
 def _hze_problem(lang: pd.DataFrame, p41: pd.Series, arten: list[str], geschlechter: list[str],
-                 vorjahr: dict[str, int] | None, intern: bool) -> gh.Sperrung:
-    p = gh.Sperrproblem(intern=intern)
+                 vorjahr: dict[str, int] | None, intern: bool) -> Sperrung:
+    p = Sperrproblem(intern=intern)
     gruppen = [g for _, _, g in ALTERSGRUPPEN]
     counts = {}
     for (k, art, g, a), n in lang.groupby(["kennzahl", "art", "geschlecht", "altersgruppe"]).size().items():
@@ -133,8 +139,8 @@ def _hze_problem(lang: pd.DataFrame, p41: pd.Series, arten: list[str], geschlech
     return p.loese()
 
 
-def _zeige(s: gh.Sperrung, key) -> str:
-    return gh.anzeige(s.werte.get(key, 0), s[key], lambda v: fmt.zahl(v))
+def _zeige(s: Sperrung, key) -> str:
+    return anzeige(s.werte.get(key, 0), s[key], lambda v: fmt.zahl(v))
 
 
 def _vorjahr(con, jahr: int, codes: dict[str, str | None]) -> tuple[dict[str, int] | None, str]:
@@ -185,6 +191,7 @@ def statistik_tabellen(con, *, berichtsjahr: int | None = None, statistik_liefer
     p41 = hze[(hze["paragraph_41"] == "ja")].groupby("art_der_hilfe").size() if not hze.empty else pd.Series(dtype=int)
     vorjahr, vj_text = _vorjahr(con, jahr, eingaben.hilfeart_statistik_code)
     sperr = _hze_problem(lang, p41, arten, g_namen, vorjahr, intern)
+    z.nicht_schuetzbar += sperr.nicht_schuetzbar
     zeilen = arten + [ALLE]
     label = lambda a: "Insgesamt" if a == ALLE else art_label.get(a, a)  # noqa: E731
     uebersicht = pd.DataFrame({
@@ -222,19 +229,21 @@ def statistik_tabellen(con, *, berichtsjahr: int | None = None, statistik_liefer
         gruppe = _gruppe(r.alter_bei_beginn, VSM_ALTERSGRUPPEN)
         if gruppe is not None:
             counts.loc[gruppe, geschlechter.get(r.geschlecht, r.geschlecht)] += 1
-    geschuetzt = gh.schuetze_tabelle(counts, intern=intern)
+    geschuetzt = schuetze_tabelle(counts, intern=intern)
+    z.nicht_schuetzbar += geschuetzt.nicht_schuetzbar
     t = geschuetzt.anzeige(lambda v: fmt.zahl(v))
     t.index.name = "Altersgruppe bei Beginn"
     z.tabellen["vsm"] = t
     z.titel["vsm"] = f"Vorläufige Schutzmaßnahmen (§ 42) {jahr}: beendete Maßnahmen nach Alter und Geschlecht"
 
     # ---- Teil IV
-    z.tabellen["teil4"] = _teil4_tabelle(s, intern)
+    z.tabellen["teil4"], teil4_nicht_schuetzbar = _teil4_tabelle(s, intern)
+    z.nicht_schuetzbar += teil4_nicht_schuetzbar
     z.titel["teil4"] = f"Teil IV {jahr}: Auszahlungen und Einzahlungen für Einzelhilfen nach Hilfeart"
     return z
 
 
-def _teil4_tabelle(s, intern: bool) -> pd.DataFrame:
+def _teil4_tabelle(s, intern: bool) -> tuple[pd.DataFrame, int]:
     hilfearten = load_contract().codelisten["hilfeart"]
     t = s.teil4
     sums = (t.groupby("position")[["ausgaben_cent", "kostenbeitraege_cent", "erstattungen_cent"]].sum()
@@ -242,65 +251,65 @@ def _teil4_tabelle(s, intern: bool) -> pd.DataFrame:
     anzahl = dict(zip(s.teil4_hilfen["position"], s.teil4_hilfen["hilfen"])) if not s.teil4_hilfen.empty else {}
     mit_hilfe = [p for p in sums.index if p in hilfearten]
     counts = pd.DataFrame({"hilfen": [int(anzahl.get(p, 0)) for p in mit_hilfe]}, index=mit_hilfe)
-    geschuetzt = gh.schuetze_tabelle(counts, zeilensummen=False, spaltensummen=True, intern=intern)
+    geschuetzt = schuetze_tabelle(counts, zeilensummen=False, spaltensummen=True, intern=intern)
     rows = []
 
     def betraege(r, status):
         vals = [r["ausgaben_cent"], r["kostenbeitraege_cent"], r["erstattungen_cent"],
                 r["ausgaben_cent"] - r["kostenbeitraege_cent"] - r["erstattungen_cent"]]
-        st = gh.abhaengig(status)
-        return [gh.anzeige(v / 100, st, lambda x: fmt.eur(x)) if v != 0 or st != gh.OFFEN else gh.ZEICHEN_NULL
+        st = abhaengig(status)
+        return [anzeige(v / 100, st, lambda x: fmt.eur(x)) if v != 0 or st != OFFEN else ZEICHEN_NULL
                 for v in vals]
 
     for p in mit_hilfe:
         status = geschuetzt.status.at[p, "hilfen"]
         name = f"§ {hilfearten[p]['paragraph'].removeprefix('§ ')} {hilfearten[p]['bezeichnung']}"
-        rows.append([name, gh.anzeige(counts.at[p, "hilfen"], status, lambda v: fmt.zahl(v)),
+        rows.append([name, anzeige(counts.at[p, "hilfen"], status, lambda v: fmt.zahl(v)),
                      *betraege(sums.loc[p], status)])
     for p in [p for p in sums.index if p not in hilfearten]:
         name = {"ohne_hilfe": "ohne Bezug zu einer Hilfe (fallunspezifisch)",
                 "nicht_zugeordnet": "Hilfe unbekannt (nicht zugeordnet)"}.get(p, p)
-        rows.append([name, gh.ZEICHEN_FEHLT, *betraege(sums.loc[p], gh.OFFEN)])
+        rows.append([name, ZEICHEN_FEHLT, *betraege(sums.loc[p], OFFEN)])
     total = sums.sum() if not sums.empty else pd.Series({"ausgaben_cent": 0, "kostenbeitraege_cent": 0,
                                                          "erstattungen_cent": 0})
-    summe_status = geschuetzt.status.at[gh.SUMME, "hilfen"] if gh.SUMME in geschuetzt.status.index else gh.OFFEN
-    rows.append(["Insgesamt", gh.anzeige(int(counts["hilfen"].sum()), summe_status, lambda v: fmt.zahl(v)),
-                 *betraege(total, gh.OFFEN)])
+    summe_status = geschuetzt.status.at[SUMME, "hilfen"] if SUMME in geschuetzt.status.index else OFFEN
+    rows.append(["Insgesamt", anzeige(int(counts["hilfen"].sum()), summe_status, lambda v: fmt.zahl(v)),
+                 *betraege(total, OFFEN)])
     out = pd.DataFrame(rows, columns=["Hilfeart", "Hilfen mit Buchung", "Auszahlungen", "Kostenbeiträge",
                                       "Erstattungen", "netto"]).set_index("Hilfeart")
-    return out
+    return out, geschuetzt.nicht_schuetzbar
 
 
-# ------------------------------------------------------------------ page
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;
-color:#1a1a1a;line-height:1.45}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2.2rem;border-bottom:1px solid #ccc}
-h3{font-size:1.05rem;margin-top:1.6rem}
-table{border-collapse:collapse;margin:.6rem 0 1rem;font-size:.9rem}
-th,td{border:1px solid #d0d0d0;padding:.25rem .5rem;vertical-align:top}
-th{background:#f3f3f3;text-align:left}td.z{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-tr.summe td,tr.summe th{font-weight:600;background:#fafafa}
-.status{padding:.8rem 1rem;border-radius:4px;margin:1rem 0}
-.geliefert{background:#e8f5e9;border-left:6px solid #2e7d32}
-.zurueckgehalten{background:#fdecea;border-left:6px solid #c62828}
-.hinweis{background:#fff8e1;border-left:6px solid #f9a825}
-.klein{font-size:.85rem;color:#444}code{font-size:.85rem}
-"""
+# ------------------------------------------------------------------ what the page shows
+@dataclass
+class Seitendaten:
+    """Everything the Statistik page of the report site shows, as display text (the site lays it out;
+    the reports do not import this package, they read these attributes)."""
+    zusammenfassung: Zusammenfassung
+    titel: str = "Amtliche Statistik"
+    unterzeile: str = ""
+    status_text: str = ""
+    status_klasse: str = ""          # geliefert | zurueckgehalten
+    meldung: str = ""
+    wartet_auf: list[str] = field(default_factory=list)
+    stand: list[tuple[str, str]] = field(default_factory=list)   # counts of findings: (what, number)
+    freigabe: str = "noch nicht"
+    arbeitsliste_hinweis: bool = False
+    blockiert: list[tuple[str, str]] = field(default_factory=list)  # later runs with failed ERROR checks
+    lieferung_nr: int | None = None
+    ausgabe_ordner: str = ""
+    dateien: list[str] = field(default_factory=list)
+    pruefungen: pd.DataFrame | None = None
+    abgleich: tuple[bool, bool] | None = None  # (case counts agree, Teil IV agrees to the cent)
+    vorlaeufig: bool = False
 
+    @property
+    def lieferung(self):
+        return self.zusammenfassung.lieferung
 
-def _e(text) -> str:
-    return html.escape(str(text))
-
-
-def _table_html(df: pd.DataFrame, zahlen: bool = True) -> str:
-    head = "".join(f"<th>{_e(c)}</th>" for c in [df.index.name or ""] + list(df.columns))
-    body = []
-    for idx, row in df.iterrows():
-        cls = ' class="summe"' if str(idx) in ("Insgesamt", ALLE, gh.SUMME) else ""
-        cells = "".join(f'<td class="z">{_e(v)}</td>' if zahlen else f"<td>{_e(v)}</td>" for v in row)
-        body.append(f"<tr{cls}><th>{_e(idx)}</th>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    @property
+    def nicht_schuetzbar(self) -> int:
+        return self.zusammenfassung.nicht_schuetzbar
 
 
 def _blockiert_spaeter(con, e: audit.Eintrag) -> list[tuple]:
@@ -316,7 +325,7 @@ def _blockiert_spaeter(con, e: audit.Eintrag) -> list[tuple]:
     return [r for r in rows if r[0] != e.lauf_id]
 
 
-def _stand_html(con, e: audit.Eintrag) -> list[str]:
+def _stand(con, e: audit.Eintrag, d: Seitendaten) -> None:
     """Where the year stands: the draft's findings (counts only: the work list itself is internal),
     the confirmations, and the released delivery if there is one."""
     from kjh.statistik import bestaetigungen
@@ -328,95 +337,58 @@ def _stand_html(con, e: audit.Eintrag) -> list[str]:
     weich = [b for b in alle if b.klasse != HART]
     weich_offen = [b for b in offen(weich, bestaetigt)]
     freigaben = [x for x in audit.alle(con, e.berichtsjahr) if x.status == audit.FREIGEGEBEN]
-    zeilen = [("Sätze mit harten Fehlern (fehlen im Entwurf, blockieren die Freigabe)",
-               len({(b.erhebung, b.lfd_nr) for b in hart})),
-              ("weiche Befunde offen (bestätigen oder korrigieren)", len(weich_offen)),
-              ("weiche Befunde bestätigt", len(weich) - len(weich_offen))]
-    out = ["<h2>Stand der Lieferung</h2>", "<table><tbody>"]
-    out += [f'<tr><th>{_e(t)}</th><td class="z">{fmt.zahl(n)}</td></tr>' for t, n in zeilen]
+    d.stand = [("Sätze mit harten Fehlern (fehlen im Entwurf, blockieren die Freigabe)",
+                fmt.zahl(len({(b.erhebung, b.lfd_nr) for b in hart}))),
+               ("weiche Befunde offen (bestätigen oder korrigieren)", fmt.zahl(len(weich_offen))),
+               ("weiche Befunde bestätigt", fmt.zahl(len(weich) - len(weich_offen)))]
     if freigaben:
         f = freigaben[-1]
-        out.append(f"<tr><th>freigegeben</th><td>Nr. {f.statistik_lieferung_id} am {fmt.datum_zeit(f.created_at)} "
-                   f"(aus Entwurf Nr. {_e(f.pruefung.get('entwurf_id', '–'))})</td></tr>")
-    else:
-        out.append("<tr><th>freigegeben</th><td>noch nicht</td></tr>")
-    out.append("</tbody></table>")
-    if alle and e.status == audit.ENTWURF:
-        out.append('<p class="klein">Die einzelnen Sätze (hilfe_id, Feld, Wert, was zu tun ist) stehen in der '
-                   "Arbeitsliste neben dem Entwurf (<code>ARBEITSLISTE_….csv</code> / <code>.html</code> im Ordner "
-                   "<code>entwurf</code>), nur für die Statistikstelle.</p>")
-    return out
+        d.freigabe = (f"Nr. {f.statistik_lieferung_id} am {fmt.datum_zeit(f.created_at)} "
+                      f"(aus Entwurf Nr. {f.pruefung.get('entwurf_id', '–')})")
+    d.arbeitsliste_hinweis = bool(alle) and e.status == audit.ENTWURF
 
 
-def seite_html(con, z: Zusammenfassung) -> str:
+def seitendaten(con, z: Zusammenfassung) -> Seitendaten:
+    """The page's content for the tables `z` (from statistik_tabellen on the same connection)."""
     e = z.lieferung
-    parts = ["<!DOCTYPE html>", '<html lang="de"><head><meta charset="utf-8">',
-             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             "<title>Statistik-Lieferung</title>", f"<style>{_CSS}</style></head><body>"]
+    d = Seitendaten(zusammenfassung=z)
     if e is None:
-        parts += ["<h1>Amtliche Statistik (§§ 98–103 SGB VIII)</h1>",
-                  '<div class="status hinweis">Noch keine Statistik-Lieferung erstellt.</div>', "</body></html>"]
-        return "\n".join(parts)
+        return d
     eingaben = Eingaben.from_json(e.eingaben)
-    status_text = {audit.ENTWURF: "Entwurf", audit.FREIGEGEBEN: "freigegeben"}.get(e.status, "zurückgehalten")
-    parts.append(f"<h1>Amtliche Statistik {e.berichtsjahr}: {status_text} Nr. {e.statistik_lieferung_id}</h1>")
-    parts.append(f'<p class="klein">{_e(eingaben.meldestelle.get("name", ""))}, Kennnummer {_e(eingaben.kennnummer)} · '
-                 f"erstellt {fmt.datum_zeit(e.created_at)} · Satzbeschreibungen {_e(e.layout_version)} · "
-                 f"Datenstand Hilfen {fmt.datum(eingaben.stand_hilfen)}, Buchungen "
-                 f"{fmt.datum(eingaben.stand_zahlungen) if eingaben.stand_zahlungen else '–'}</p>")
-    klasse = "geliefert" if e.status == audit.FREIGEGEBEN or not e.zurueckgehalten_wegen else "zurueckgehalten"
-    parts.append(f'<div class="status {klasse}"><strong>Status: {status_text}.</strong> {_e(e.meldung)}')
-    if e.zurueckgehalten_wegen:
-        parts.append("<br>Freigabe wartet auf: " + ", ".join(f"<code>{_e(n)}</code>" for n in e.zurueckgehalten_wegen))
-    parts.append("</div>")
-    parts += _stand_html(con, e)
-    for lauf_id, t, namen in _blockiert_spaeter(con, e):
-        parts.append(f'<div class="status zurueckgehalten"><strong>Achtung:</strong> Im Lauf vom '
-                     f"{fmt.datum_zeit(t)} sind blockierende Prüfungen der Eingaben fehlgeschlagen ({_e(namen)}); "
-                     "dieser Lauf hat keine neue Lieferung erstellt. Die Angaben unten gehören zur Lieferung "
-                     f"Nr. {e.statistik_lieferung_id}.</div>")
+    d.status_text = {audit.ENTWURF: "Entwurf", audit.FREIGEGEBEN: "freigegeben"}.get(e.status, "zurückgehalten")
+    d.titel = f"Amtliche Statistik {e.berichtsjahr}: {d.status_text} Nr. {e.statistik_lieferung_id}"
+    d.unterzeile = (f"{eingaben.meldestelle.get('name', '')}, Kennnummer {eingaben.kennnummer} · "
+                    f"erstellt {fmt.datum_zeit(e.created_at)} · Satzbeschreibungen {e.layout_version} · "
+                    f"Datenstand Hilfen {fmt.datum(eingaben.stand_hilfen)}, Buchungen "
+                    f"{fmt.datum(eingaben.stand_zahlungen) if eingaben.stand_zahlungen else '–'}")
+    d.status_klasse = ("geliefert" if e.status == audit.FREIGEGEBEN or not e.zurueckgehalten_wegen
+                       else "zurueckgehalten")
+    d.meldung = e.meldung
+    d.wartet_auf = list(e.zurueckgehalten_wegen or [])
+    _stand(con, e, d)
+    d.blockiert = [(fmt.datum_zeit(t), namen) for _, t, namen in _blockiert_spaeter(con, e)]
+    d.lieferung_nr = e.statistik_lieferung_id
     if e.ausgabe_ordner:
-        parts.append(f'<p class="klein">Dateien in <code>{_e(e.ausgabe_ordner)}</code>: '
-                     + ", ".join(f"<code>{_e(x['datei'])}</code>" for x in e.ausgaben) + "</p>")
+        d.ausgabe_ordner = str(e.ausgabe_ordner)
+        d.dateien = [x["datei"] for x in e.ausgaben]
     pr = e.pruefung.get("ergebnisse", [])
     if pr:
-        parts.append("<h2>Prüfungen vor der Lieferung</h2>")
         df = pd.DataFrame([[p["schweregrad"], "bestanden" if p["bestanden"] else
                             ("nicht bestanden" if p["schweregrad"] == "ERROR" else "Hinweis"), p["meldung"]]
                            for p in pr], index=[p["name"] for p in pr], columns=["Schwere", "Ergebnis", "Meldung"])
         df.index.name = "Prüfung"
-        parts.append(_table_html(df, zahlen=False))
+        d.pruefungen = df
         abgleich = e.pruefung.get("abgleich_fallzahlen", [])
         if abgleich:
-            ok = all(x["stimmt"] for x in abgleich)
-            parts.append(f"<p>Abgleich mit <code>marts.fallzahlen_jahr</code>: {'stimmt' if ok else 'weicht ab'} "
-                         "(je Hilfeart; Zahlen im Prüfbericht). Abgleich Teil IV mit <code>marts.ausgaben_jahr</code>: "
-                         + ("stimmt auf den Cent." if all(x["stimmt"] for x in e.pruefung.get("abgleich_ausgaben", []))
-                            else "weicht ab.") + "</p>")
-    if e.status != audit.FREIGEGEBEN:
-        parts.append('<div class="status hinweis">Die Tabellen zeigen die Zahlen des Entwurfs '
-                     "(vorläufig, noch nicht freigegeben).</div>")
-    for key, df in z.tabellen.items():
-        level = "h2" if key in ("hze_uebersicht", "vsm", "teil4") else "h3"
-        if key == f"hze_{AUFGETEILT[0]}_geschlecht":
-            parts.append("<h2>HZE nach Geschlecht und Altersgruppe</h2>")
-        parts.append(f"<{level}>{_e(z.titel.get(key, key))}</{level}>")
-        parts.append(_table_html(df))
-    parts.append("<h2>Zeichenerklärung</h2><ul class=\"klein\">")
-    parts += [f"<li><code>{_e(zeichen)}</code> {_e(text)}</li>" for zeichen, text in gh.ZEICHENERKLAERUNG]
-    parts.append("</ul>")
-    parts += [f'<p class="klein">{_e(h)}</p>' for h in z.hinweise]
-    parts.append('<p class="klein">Altersgruppen: begonnen = Alter bei Beginn; andauernd = Alter am 31.12.; beendet = '
-                 "Alter im Monat des Endes (aus Geburtsmonat/-jahr). Sozialpädagogische Familienhilfe: ein Satz je "
-                 "Familie. Kleine Fallzahlen sind nach der Geheimhaltungsregel aller Berichte gesperrt"
-                 + (" (intern: exakte Zahlen)." if z.intern else ".") + "</p>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+            d.abgleich = (all(x["stimmt"] for x in abgleich),
+                          all(x["stimmt"] for x in e.pruefung.get("abgleich_ausgaben", [])))
+    d.vorlaeufig = e.status != audit.FREIGEGEBEN
+    return d
 
 
-def render_statistik_page(warehouse, reports_dir: Path, *, berichtsjahr: int | None = None,
-                          statistik_lieferung_id: int | None = None, intern: bool = False) -> Path:
-    """Writes <reports_dir>/statistik.html (self-contained, offline, German) and returns its path.
+def lesen(warehouse, *, berichtsjahr: int | None = None, statistik_lieferung_id: int | None = None,
+          intern: bool = False) -> Seitendaten:
+    """The page's content of a recorded delivery (default: the latest one, of `berichtsjahr` if given).
 
     warehouse: the DuckDB file (opened read-only) or an open connection to it.
     """
@@ -427,17 +399,10 @@ def render_statistik_page(warehouse, reports_dir: Path, *, berichtsjahr: int | N
     try:
         z = statistik_tabellen(con, berichtsjahr=berichtsjahr, statistik_lieferung_id=statistik_lieferung_id,
                                intern=intern)
-        text = seite_html(con, z)
+        return seitendaten(con, z)
     finally:
         if own:
             con.close()
-    reports_dir = Path(reports_dir)
-    reports_dir.mkdir(parents=True, exist_ok=True)
-    path = reports_dir / SEITE
-    tmp = reports_dir / f".{SEITE}.tmp"
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return path
 
 
-__all__ = ["Zusammenfassung", "render_statistik_page", "statistik_tabellen"]
+__all__ = ["Seitendaten", "Zusammenfassung", "lesen", "seitendaten", "statistik_tabellen"]

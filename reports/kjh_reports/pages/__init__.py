@@ -7,10 +7,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from kjh_reports import geheimhaltung as gh
+from kjh.format import datum
+from kjh.geheimhaltung.regel import MINDESTFALLZAHL, MINDESTNENNER_EINWOHNER, MINDESTNENNER_FAELLE
+from kjh.geheimhaltung.zeichen import ZEICHEN_GESPERRT, ZEICHEN_KLEIN, ZEICHENERKLAERUNG
+
 from kjh_reports.daten import Berichtsdaten
-from kjh_reports.format import datum
-from kjh_reports.html import e, vorlage
+from kjh_reports.html import vorlage
 from kjh_reports.schutz import Geschuetzt
 
 WORKBOOK = "kjh-kennzahlen.xlsx"
@@ -23,12 +25,13 @@ class Seite:
     inhalt: str
     diagramme: int = 0          # number of plotly charts on the page
     nav_titel: str = ""
+    nicht_schuetzbar: int | None = None  # a page with tables of its own (Statistik): their count, not the site's
 
 
 @dataclass
 class Kontext:
-    daten: Berichtsdaten
-    g: Geschuetzt
+    daten: Berichtsdaten | None   # None: a page written without the site's data (Statistik, before any mart)
+    g: Geschuetzt | None          # None: the site's protection was not solved (a page with its own tables)
     intern: bool
     navigation: list[tuple[str, str]] = field(default_factory=list)  # (file, label); "" file = separator
     extras: dict = field(default_factory=dict)
@@ -65,47 +68,33 @@ def sozialraum_datei(name: str) -> str:
 
 
 def rahmen(k: Kontext, seite: Seite) -> str:
-    nav = []
-    for datei, label in k.navigation:
-        if not datei:
-            nav.append(f'<span class="trenner">{e(label)}</span>')
-            continue
-        aktiv = ' class="aktiv" aria-current="page"' if datei == seite.datei else ""
-        nav.append(f'<a href="{e(datei)}"{aktiv}>{e(label)}</a>')
+    """The whole page: header (Stand, internal/external notice), navigation, the content, footer with the symbols."""
     if k.intern:
         modus_text = ("INTERN – exakte Fallzahlen, auch kleine. Nur für den Dienstgebrauch im Jugendamt, "
                       "nicht weitergeben (nicht für den Jugendhilfeausschuss).")
         modus_fuss = ("Interne Fassung: Fallzahlen sind exakt, auch 1 und 2; Quoten mit kleiner Basis stehen in "
                       "Klammern. Nicht weitergeben.")
     else:
-        modus_text = (f"NICHT zur Weitergabe: {k.g.sperrung.nicht_schuetzbar} kleine Fallzahlen ließen sich aus "
+        nicht = seite.nicht_schuetzbar if seite.nicht_schuetzbar is not None else k.g.sperrung.nicht_schuetzbar
+        modus_text = (f"NICHT zur Weitergabe: {nicht} kleine Fallzahlen ließen sich aus "
                       f"veröffentlichten Summen errechnen. Vor einer Weitergabe Hilfearten zusammenfassen."
-                      if k.g.sperrung.nicht_schuetzbar else
-                      f"Zur Weitergabe geeignet: Fallzahlen von 1 bis {gh.MINDESTFALLZAHL - 1} sind geschützt "
-                      f"(„{gh.ZEICHEN_KLEIN}“), Summen verraten sie nicht.")
-        modus_fuss = (f"Geschützte Fassung: Fallzahlen von 1 bis {gh.MINDESTFALLZAHL - 1} werden als "
-                      f"„{gh.ZEICHEN_KLEIN}“ gezeigt, Diagramme lassen sie aus; Zellen, über die eine Summe sie "
-                      f"verraten könnte, sind gesperrt („{gh.ZEICHEN_GESPERRT}“). Quoten erscheinen erst ab "
-                      f"{gh.MINDESTNENNER_FAELLE} Hilfen bzw. {gh.MINDESTNENNER_EINWOHNER} Einwohnern.")
-    zeichen = "".join(f"<dt>{e(z)}</dt><dd>{e(t)}</dd>" for z, t in gh.ZEICHENERKLAERUNG
-                      if k.intern or z != "( )")
-    skripte = ""
-    if seite.diagramme:
-        # after the page is laid out, every chart takes its card's final width (a chart is drawn while the
-        # page is still being parsed; `responsive` alone reacts to window resizes only)
-        skripte = ('<script src="assets/plotly.min.js"></script>\n'
-                   '<script src="assets/plotly-locale-de.js"></script>\n'
-                   "<script>window.addEventListener('load', () => document.querySelectorAll('.plotly-graph-div')"
-                   ".forEach(d => Plotly.Plots.resize(d)));</script>")
-    return vorlage("seite.html").substitute(
-        titel=e(seite.titel),
-        skripte=skripte,
+                      if nicht else
+                      f"Zur Weitergabe geeignet: Fallzahlen von 1 bis {MINDESTFALLZAHL - 1} sind geschützt "
+                      f"(„{ZEICHEN_KLEIN}“), Summen verraten sie nicht.")
+        modus_fuss = (f"Geschützte Fassung: Fallzahlen von 1 bis {MINDESTFALLZAHL - 1} werden als "
+                      f"„{ZEICHEN_KLEIN}“ gezeigt, Diagramme lassen sie aus; Zellen, über die eine Summe sie "
+                      f"verraten könnte, sind gesperrt („{ZEICHEN_GESPERRT}“). Quoten erscheinen erst ab "
+                      f"{MINDESTNENNER_FAELLE} Hilfen bzw. {MINDESTNENNER_EINWOHNER} Einwohnern.")
+    return vorlage("seite.html").render(
+        titel=seite.titel,
+        diagramme=seite.diagramme,
         modus_klasse="intern" if k.intern else "extern",
-        modus_text=e(modus_text),
-        modus_fuss=e(modus_fuss),
-        stand=e(datum(k.daten.berichtsstand)),
-        navigation="".join(nav),
-        inhalt=seite.inhalt,
-        zeichen=zeichen,
-        erstellt=e(datum(dt.date.today())),
+        modus_text=modus_text,
+        modus_fuss=modus_fuss,
+        stand=datum(k.daten.berichtsstand) if k.daten is not None else ".",
+        navigation=k.navigation,
+        aktiv=seite.datei,
+        inhalt=seite.inhalt,  # built from the templates and helpers of kjh_reports.html, escaped there
+        zeichen=[(z, t) for z, t in ZEICHENERKLAERUNG if k.intern or z != "( )"],
+        erstellt=datum(dt.date.today()),
     )

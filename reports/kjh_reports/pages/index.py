@@ -1,8 +1,10 @@
 """Start page: the county in five figures and a card for every page."""
-from kjh_reports import geheimhaltung as gh
+from kjh.format import datum, eur, prozent, zahl
+from kjh.geheimhaltung.regel import MINDESTFALLZAHL, MINDESTNENNER_FAELLE
+from kjh.geheimhaltung.zeichen import ZEICHEN_GESPERRT, ZEICHEN_KLEIN, anzeige, quote_anzeige
+
 from kjh_reports import html as h
 from kjh_reports.daten import KREIS
-from kjh_reports.format import datum, eur, prozent, zahl
 from kjh_reports.pages import WORKBOOK, Kontext, Seite, sozialraum_datei
 
 
@@ -22,11 +24,11 @@ def seite(k: Kontext) -> Seite:
              f'Eingliederungshilfe (§ 35a), der Hilfen für junge Volljährige und der Inobhutnahmen je Sozialraum. '
              f'Berichtsjahr {h.e(k.jahr_label())}, Daten bis {h.e(datum(d.berichtsstand))}.</p>']
     teile.append(h.kacheln(
-        h.kachel(f"laufende Hilfen am {datum(d.stichtag)}", gh.anzeige(*g.jahr(jahr, "laufend_31_12"), zahl),
+        h.kachel(f"laufende Hilfen am {datum(d.stichtag)}", anzeige(*g.jahr(jahr, "laufend_31_12"), zahl),
                  "Kreis gesamt", anzahl=True),
-        h.kachel(f"Hilfen {k.jahr_label()}", gh.anzeige(*g.jahr(jahr, "hilfen"), zahl), "laufend + beendet",
+        h.kachel(f"Hilfen {k.jahr_label()}", anzeige(*g.jahr(jahr, "hilfen"), zahl), "laufend + beendet",
                  anzahl=True),
-        h.kachel("Eckwert", gh.quote_anzeige(g.eckwert(jahr, KREIS), lambda v: zahl(v, 1)),
+        h.kachel("Eckwert", quote_anzeige(g.eckwert(jahr, KREIS), lambda v: zahl(v, 1)),
                  "Hilfen je 1.000 unter 21-Jährige"),
         h.kachel(f"Netto bis {datum(d.stand_buchungen)}", eur(bj["netto_bis_stand_eur"].sum(), 0),
                  f"von {eur(budget, 0)} Budget"),
@@ -44,8 +46,8 @@ def seite(k: Kontext) -> Seite:
             sozialraum_datei(s), f"Sozialraum {s}",
             f"Region {d.regionen.get(s, '–')}",
             f"Budget-Ampel: {({'rot': 'rot', 'gelb': 'gelb', 'gruen': 'grün'}).get(ampel, 'ohne Budget')}",
-            roh=(f'laufend: <span class="anzahl">{h.e(gh.anzeige(*g.jahr(jahr, "laufend_31_12", s), zahl))}</span>'
-                 f' · Eckwert {h.e(gh.quote_anzeige(ew, lambda v: zahl(v, 1)))}')))
+            roh=(f'laufend: <span class="anzahl">{h.e(anzeige(*g.jahr(jahr, "laufend_31_12", s), zahl))}</span>'
+                 f' · Eckwert {h.e(quote_anzeige(ew, lambda v: zahl(v, 1)))}')))
     karten.append(_karte("finanzen.html", "Finanzen", "Alle Sozialräume und Teilpläne gegen ihr Budget, Prognose, "
                          "Ampel, was in der Region bleibt – die schlechtesten zuerst."))
     karten.append(_karte("qualitaet.html", "Qualität", "Lieferungen, Quarantäne und die Ergebnisse der "
@@ -60,8 +62,8 @@ def seite(k: Kontext) -> Seite:
         "Jahr</strong> sind die am 31.12. laufenden plus die im Jahr beendeten Hilfen; sie sind der Zähler des "
         "<strong>Eckwerts</strong> (je 1.000 Einwohner unter 21 Jahren). <strong>Netto-Ausgaben</strong> sind "
         "Auszahlungen abzüglich Kostenbeiträge und Erstattungen, nach Buchungsdatum.</p>"
-        + (f"<p>Diese Fassung ist zur Weitergabe geeignet: Fallzahlen von 1 bis {gh.MINDESTFALLZAHL - 1} sind als "
-           f"„{h.e(gh.ZEICHEN_KLEIN)}“ geschützt, Summen verraten sie nicht (gesperrte Felder „{gh.ZEICHEN_GESPERRT}“), "
-           f"Quoten erscheinen erst ab {gh.MINDESTNENNER_FAELLE} Hilfen.</p>" if not k.intern else
+        + (f"<p>Diese Fassung ist zur Weitergabe geeignet: Fallzahlen von 1 bis {MINDESTFALLZAHL - 1} sind als "
+           f"„{h.e(ZEICHEN_KLEIN)}“ geschützt, Summen verraten sie nicht (gesperrte Felder „{ZEICHEN_GESPERRT}“), "
+           f"Quoten erscheinen erst ab {MINDESTNENNER_FAELLE} Hilfen.</p>" if not k.intern else
            "<p><strong>Interne Fassung mit exakten Fallzahlen – nicht weitergeben.</strong></p>")), "lesehilfe"))
     return Seite("index.html", "Jugendhilfe nach Sozialräumen", "\n".join(teile), 0, "Übersicht")

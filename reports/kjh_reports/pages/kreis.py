@@ -1,11 +1,13 @@
 """Kreisübersicht: the social spaces side by side."""
 import pandas as pd
+from kjh.format import eur, zahl
+from kjh.geheimhaltung.quoten import Quote, quote
+from kjh.geheimhaltung.regel import GESPERRT
+from kjh.geheimhaltung.zeichen import anzeige, quote_anzeige
 
 from kjh_reports import charts, funnel
-from kjh_reports import geheimhaltung as gh
 from kjh_reports import html as h
 from kjh_reports.daten import KREIS
-from kjh_reports.format import eur, zahl
 from kjh_reports.pages import Kontext, Seite, sozialraum_datei
 from kjh_reports.schutz import ALLE
 
@@ -23,7 +25,7 @@ def netto_je_einwohner(k: Kontext) -> pd.DataFrame:
     e = k.daten["eckwerte_jahr"][["jahr", "sozialraum", "einwohner_0_20"]]
     m = a.merge(e, on=["jahr", "sozialraum"], how="inner")
     m["je_einwohner"] = m["netto_eur"] / m["einwohner_0_20"]
-    m["quote"] = [gh.quote(v, einwohner=n, intern=k.intern) for v, n in zip(m["je_einwohner"], m["einwohner_0_20"])]
+    m["quote"] = [quote(v, einwohner=n, intern=k.intern) for v, n in zip(m["je_einwohner"], m["einwohner_0_20"])]
     return m
 
 
@@ -40,13 +42,13 @@ def seite(k: Kontext) -> Seite:
     nje = netto_je_einwohner(k)
     nje_kreis = nje[(nje["jahr"] == jahr) & (nje["sozialraum"] == KREIS)]
     teile.append(h.kacheln(
-        h.kachel(f"Hilfen {k.jahr_label()}", gh.anzeige(hilfen, st_h, zahl),
+        h.kachel(f"Hilfen {k.jahr_label()}", anzeige(hilfen, st_h, zahl),
                  "am Stichtag laufend + im Jahr beendet", anzahl=True),
-        h.kachel(f"laufend am {_stichtag(k)}", gh.anzeige(laufend, st_l, zahl), "Hilfen, Kreis gesamt",
+        h.kachel(f"laufend am {_stichtag(k)}", anzeige(laufend, st_l, zahl), "Hilfen, Kreis gesamt",
                  anzahl=True),
-        h.kachel("Eckwert Kreis", gh.quote_anzeige(ew, lambda v: zahl(v, 1)), "Hilfen je 1.000 unter 21-Jährige"),
+        h.kachel("Eckwert Kreis", quote_anzeige(ew, lambda v: zahl(v, 1)), "Hilfen je 1.000 unter 21-Jährige"),
         h.kachel("Netto-Ausgaben je Einwohner u21",
-                 gh.quote_anzeige(nje_kreis["quote"].iloc[0], lambda v: eur(v, 0)) if not nje_kreis.empty else ".",
+                 quote_anzeige(nje_kreis["quote"].iloc[0], lambda v: eur(v, 0)) if not nje_kreis.empty else ".",
                  f"{k.jahr_label()}, alle Buchungen"),
     ))
     teile.append(h.hinweis(
@@ -138,7 +140,7 @@ def seite(k: Kontext) -> Seite:
     stern = (f" * {d.letztes_jahr}: bis zum Stichtag {_stichtag(k)}, daher niedriger als ein ganzes Jahr."
              if not k.jahr_label(d.letztes_jahr).isdigit() else "")
     nje_j = nje[(nje["jahr"] == jahr) & nje["sozialraum"].isin(sr)].set_index("sozialraum").reindex(sr)
-    fig_b = charts.balken(sr, [q.fuer_chart if isinstance(q, gh.Quote) else None for q in nje_j["quote"]], "eur",
+    fig_b = charts.balken(sr, [q.fuer_chart if isinstance(q, Quote) else None for q in nje_j["quote"]], "eur",
                           "Euro je Einwohner unter 21", "%{x}: %{y:,.0f} €",
                           farben=[farben[s] for s in sr],
                           referenz=("Kreis", nje_kreis["quote"].iloc[0].fuer_chart) if not nje_kreis.empty
@@ -165,9 +167,9 @@ def seite(k: Kontext) -> Seite:
 def _w(g, jahr, kennzahl, sozialraum, hilfeart=ALLE):
     """A count for a chart: None when protected."""
     wert, status = g.jahr(jahr, kennzahl, sozialraum, hilfeart)
-    return None if status in gh.GESPERRT else wert
+    return None if status in GESPERRT else wert
 
 
 def _stichtag(k: Kontext) -> str:
-    from kjh_reports.format import datum
+    from kjh.format import datum
     return datum(k.daten.stichtag)

@@ -17,11 +17,11 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
-
-from kjh_reports import geheimhaltung as gh
-from kjh_reports import html as h
-from kjh_reports.format import datum, datum_zeit, zahl
+from kjh.format import datum, datum_zeit, zahl
+from kjh.geheimhaltung.regel import einzelzahl
 from kjh.quality.grenzen import befunde_fremddaten, grenze
+
+from kjh_reports import html as h
 from kjh_reports.pages import Kontext, Seite
 
 _STATUS_KLASSE = {"angenommen": "status-ok", "abgelehnt": "status-fehler"}
@@ -30,7 +30,7 @@ ERSTE_ZEILEN = 10
 
 
 def _anzahl(k: Kontext, wert) -> h.Zelle:
-    return h.anzahl(wert, gh.einzelzahl(wert, k.intern))
+    return h.anzahl(wert, einzelzahl(wert, k.intern))
 
 
 def seite(k: Kontext) -> Seite:

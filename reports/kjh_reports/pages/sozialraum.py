@@ -2,13 +2,15 @@
 import datetime as dt
 
 import pandas as pd
+from kjh.format import datum, eur, mio_eur, prozent, prozent_vz, vorzeichen, zahl
+from kjh.geheimhaltung.regel import GESPERRT, MINDESTFALLZAHL, MINDESTNENNER_FAELLE, OFFEN, abhaengig, einzelzahl
+from kjh.geheimhaltung.sammeln import sammeln
+from kjh.geheimhaltung.zeichen import ZEICHEN_GESPERRT, ZEICHEN_NICHT_SICHER, anzeige, quote_anzeige
 
 from kjh_reports import budget as bu
 from kjh_reports import charts
-from kjh_reports import geheimhaltung as gh
 from kjh_reports import html as h
 from kjh_reports.daten import KREIS, OHNE_TRAEGER
-from kjh_reports.format import datum, eur, mio_eur, prozent, prozent_vz, vorzeichen, zahl
 from kjh_reports.pages import Kontext, Seite, sozialraum_datei
 from kjh_reports.schutz import ALLE, UEBRIGE
 
@@ -47,12 +49,12 @@ def seite(k: Kontext, sr: str) -> Seite:
     schlimmste = entscheidend["ampel"] if entscheidend is not None else None
     ew, ew_kreis = g.eckwert(jahr, sr), g.eckwert(jahr, KREIS)
     teile.append(h.kacheln(
-        h.kachel(f"laufend am {datum(d.stichtag)}", gh.anzeige(*g.jahr(jahr, "laufend_31_12", sr), zahl), "Hilfen",
+        h.kachel(f"laufend am {datum(d.stichtag)}", anzeige(*g.jahr(jahr, "laufend_31_12", sr), zahl), "Hilfen",
                  anzahl=True),
-        h.kachel(f"Hilfen {k.jahr_label()}", gh.anzeige(*g.jahr(jahr, "hilfen", sr), zahl),
+        h.kachel(f"Hilfen {k.jahr_label()}", anzeige(*g.jahr(jahr, "hilfen", sr), zahl),
                  "laufend + im Jahr beendet", anzahl=True),
-        h.kachel("Eckwert", gh.quote_anzeige(ew, lambda v: zahl(v, 1)),
-                 f"je 1.000 unter 21 · Kreis {gh.quote_anzeige(ew_kreis, lambda v: zahl(v, 1))}"),
+        h.kachel("Eckwert", quote_anzeige(ew, lambda v: zahl(v, 1)),
+                 f"je 1.000 unter 21 · Kreis {quote_anzeige(ew_kreis, lambda v: zahl(v, 1))}"),
         h.kachel(f"Netto bis {datum(d.stand_buchungen)}", eur(netto_bis, 0) if netto_bis is not None else ".",
                  f"Budget {eur(deckel, 0)}" if deckel else "ohne Budget"),
         h.kachel("Prognose Jahresende", eur(prog, 0) if prog is not None else ".",
@@ -79,15 +81,15 @@ def seite(k: Kontext, sr: str) -> Seite:
         werte = []
         for i, t in enumerate(monate):
             w, st = g.monat(t, "laufend_monatsende", sr, c)
-            werte.append(None if st in gh.GESPERRT else w)
-            geschuetzt[i] |= st in gh.GESPERRT
+            werte.append(None if st in GESPERRT else w)
+            geschuetzt[i] |= st in GESPERRT
         if any(v is None or v for v in werte):
             name = d.hilfeart_label(c) if c != UEBRIGE else f"übrige ({', '.join(d.hilfeart_kurz(s) for s in g.seltene)})"
             reihen.append((name, werte, farben.get(c, charts.GRAU)))
     gesamt = []
     for i, t in enumerate(monate):
         w, st = g.monat(t, "laufend_monatsende", sr, ALLE)
-        gesamt.append(None if st in gh.GESPERRT else w)
+        gesamt.append(None if st in GESPERRT else w)
     fig = charts.monate_gestapelt(x, reihen, gesamt)
     n += 1
     notiz = ("Hilfen, die am letzten Tag des Monats liefen (im laufenden Monat: am Stichtag), gestapelt nach "
@@ -107,9 +109,9 @@ def seite(k: Kontext, sr: str) -> Seite:
     for t in monate:
         wb, sb = g.monat(t, "begonnen", sr, ALLE)
         we, se = g.monat(t, "beendet", sr, ALLE)
-        beg.append(None if sb in gh.GESPERRT else wb)
-        end.append(None if se in gh.GESPERRT else we)
-        schutz.append(sb in gh.GESPERRT or se in gh.GESPERRT)
+        beg.append(None if sb in GESPERRT else wb)
+        end.append(None if se in GESPERRT else we)
+        schutz.append(sb in GESPERRT or se in GESPERRT)
     fig = charts.begonnen_beendet(x, beg, end, schutz)
     n += 1
     notiz = "Hilfen, die im Monat begonnen bzw. beendet wurden (Beginn- bzw. Endedatum im Monat), alle Hilfearten."
@@ -234,9 +236,9 @@ def _kosten(k: Kontext, sr: str, codes: list[str], farben: dict) -> tuple[str, i
     notiz = ("Netto-Ausgaben der Hilfen, periodengerecht auf die Leistungsmonate verteilt, geteilt durch die "
              "Fallmonate (Tage mit laufender Hilfe ÷ Tage des Monats). Buchungen ohne Hilfe zählen nicht. ")
     notiz += "„.“: keine Buchungen zu dieser Hilfeart (z. B. Beratung durch eigene Dienste). "
-    notiz += (f"Gezeigt erst ab {gh.MINDESTNENNER_FAELLE} Hilfen im Jahr; Hilfearten mit weniger fehlen („/“)."
+    notiz += (f"Gezeigt erst ab {MINDESTNENNER_FAELLE} Hilfen im Jahr; Hilfearten mit weniger fehlen („/“)."
               if not k.intern else "Werte mit weniger als "
-              f"{gh.MINDESTNENNER_FAELLE} Hilfen stehen in der Tabelle in Klammern (eingeschränkte Aussagekraft).")
+              f"{MINDESTNENNER_FAELLE} Hilfen stehen in der Tabelle in Klammern (eingeschränkte Aussagekraft).")
     return h.abbildung(charts.einbetten(fig, "sr-kosten"), "Netto je Fallmonat nach Hilfeart", notiz) + tab, 1
 
 
@@ -256,7 +258,7 @@ def _traeger(k: Kontext, sr: str) -> tuple[str, int]:
         .set_index("traeger_id")
     t["name"] = [namen["name"].get(i, i) if isinstance(i, str) else OHNE_TRAEGER for i in t["traeger_id"]]
     t["art"] = [namen["traegerart_bezeichnung"].get(i, "") if isinstance(i, str) else "" for i in t["traeger_id"]]
-    liste, n_gesammelt = gh.sammeln(t[["name", "art", "hilfen", "netto_eur"]], "hilfen", ["netto_eur"], "name",
+    liste, n_gesammelt = sammeln(t[["name", "art", "hilfen", "netto_eur"]], "hilfen", ["netto_eur"], "name",
                                     "weitere Träger mit je wenigen Hilfen", intern=k.intern)
     gesamt = float(t["netto_eur"].sum())
     liste["anteil"] = liste["netto_eur"] / gesamt * 100 if gesamt else None
@@ -264,14 +266,14 @@ def _traeger(k: Kontext, sr: str) -> tuple[str, int]:
     liste = pd.concat([liste[~gesammelt].sort_values("netto_eur", ascending=False), liste[gesammelt]])
     zeilen = []
     for r in liste.itertuples(index=False):
-        st = gh.einzelzahl(r.hilfen, k.intern)
+        st = einzelzahl(r.hilfen, k.intern)
         zeilen.append([h.Zelle(r.name), h.text(r.art if isinstance(r.art, str) else ""), h.anzahl(r.hilfen, st),
-                       h.betrag(eur(r.netto_eur), gh.abhaengig(st)), h.betrag(prozent(r.anteil), gh.abhaengig(st))])
+                       h.betrag(eur(r.netto_eur), abhaengig(st)), h.betrag(prozent(r.anteil), abhaengig(st))])
     tab = h.tabelle(["Träger", "Art", "Hilfen", "Netto", "Anteil"], zeilen, kopf_zahl_ab=2,
                     fuss=[[h.Zelle("alle Träger"), h.text(""), h.text(""), h.betrag(eur(gesamt)), h.betrag("100,0 %")]],
                     beschriftung=f"Netto-Ausgaben {k.jahr_label()} je Träger")
     sichtbar = [(r.name, r.anteil) for r in liste.itertuples(index=False)
-                if gh.einzelzahl(r.hilfen, k.intern) == gh.OFFEN]
+                if einzelzahl(r.hilfen, k.intern) == OFFEN]
     sichtbar = sichtbar[:14] + [s for s in sichtbar[14:] if s[0].startswith("weitere Träger")]
     fig = charts.balken([s[0] for s in sichtbar], [round(float(s[1]), 1) for s in sichtbar], "prozent",
                         "Anteil an den Netto-Ausgaben in %", "%{y}: %{x:,.1f} %", horizontal=True,
@@ -281,7 +283,7 @@ def _traeger(k: Kontext, sr: str) -> tuple[str, int]:
              f"(Buchungen nach Haushaltsjahr). „{OHNE_TRAEGER}“: Zahlungen ohne Träger, etwa Pflegegeld an "
              f"Pflegeeltern. Hilfen = Hilfen mit einer Buchung beim Träger im Jahr.")
     if n_gesammelt:
-        notiz += (f" {n_gesammelt} Träger mit je weniger als {gh.MINDESTFALLZAHL} Hilfen sind zu einer Zeile "
+        notiz += (f" {n_gesammelt} Träger mit je weniger als {MINDESTFALLZAHL} Hilfen sind zu einer Zeile "
                   f"zusammengefasst, damit keine einzelne Hilfe erkennbar wird.")
     if len(liste) > 15:
         notiz += " Das Diagramm zeigt die 14 größten; die Tabelle alle."
@@ -309,15 +311,15 @@ def _vorjahr(k: Kontext, sr: str) -> str:
             zellen.append(zelle)
         if vgl:
             (w1, s1), (w0, s0) = status.get(vgl, (None, "fehlt")), status.get(vgl - 1, (None, "fehlt"))
-            ok = s1 == s0 == gh.OFFEN and w1 is not None and w0 is not None and w1 == w1 and w0 == w0
+            ok = s1 == s0 == OFFEN and w1 is not None and w0 is not None and w1 == w1 and w0 == w0
             stellen = 2 if art in ("eur", "je_fallmonat") else (1 if art in ("eckwert", "fallmonate") else 0)
             if ok:
                 diff = w1 - w0
                 zellen.append(h.betrag(vorzeichen(diff, stellen) + ("\u00a0€" if art in ("eur", "je_fallmonat") else "")))
                 zellen.append(h.betrag(prozent_vz(diff / abs(w0) * 100) if w0 else "."))
             else:
-                zellen += [h.betrag(gh.ZEICHEN_GESPERRT if art == "anzahl" else gh.ZEICHEN_NICHT_SICHER),
-                           h.betrag(gh.ZEICHEN_GESPERRT if art == "anzahl" else gh.ZEICHEN_NICHT_SICHER)]
+                zellen += [h.betrag(ZEICHEN_GESPERRT if art == "anzahl" else ZEICHEN_NICHT_SICHER),
+                           h.betrag(ZEICHEN_GESPERRT if art == "anzahl" else ZEICHEN_NICHT_SICHER)]
         zeilen.append(zellen)
     notiz = ("Kennzahlen des Sozialraums je Jahr. Fallzahlen am 31.12. bzw. im Jahr; Geld nach Buchungsdatum "
              "(Haushaltsjahr); Fallmonate und Netto je Fallmonat periodengerecht.")
@@ -333,11 +335,11 @@ def _kennzahl_zelle(k: Kontext, art: str, kz: str, wert, jahr: int, sr: str):
         return h.anzahl(w, st), st
     if art == "eckwert":
         q = g.eckwert(jahr, sr)
-        return h.quote(q, lambda v: zahl(v, 1)), (gh.OFFEN if q.zeigen in ("offen", "eingeschraenkt") else "gesperrt")
+        return h.quote(q, lambda v: zahl(v, 1)), (OFFEN if q.zeigen in ("offen", "eingeschraenkt") else "gesperrt")
     if art == "fallmonate":
         st = g.zu_fallzahl(jahr, sr)
         return h.betrag(zahl(wert, 1), st), st
     if art == "je_fallmonat":
         q = g.je_fallmonat(wert, jahr, sr)
-        return h.quote(q, lambda v: eur(v)), (gh.OFFEN if q.zeigen in ("offen", "eingeschraenkt") else "gesperrt")
-    return h.betrag(eur(wert)), gh.OFFEN
+        return h.quote(q, lambda v: eur(v)), (OFFEN if q.zeigen in ("offen", "eingeschraenkt") else "gesperrt")
+    return h.betrag(eur(wert)), OFFEN

@@ -52,7 +52,7 @@ def website(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.
     context.log.info(f"Berichte: {len(ergebnis.seiten)} Seiten in {ergebnis.sekunden:.1f} s, {ergebnis.index}")
     if ergebnis.nicht_schuetzbar:  # the pages then say "NICHT zur Weitergabe" in their header
         context.log.warning(f"{ergebnis.nicht_schuetzbar} kleine Fallzahlen bleiben erschließbar: die Berichte "
-                            "sind nicht zur Weitergabe geeignet (kjh_reports.geheimhaltung).")
+                            "sind nicht zur Weitergabe geeignet (kjh.geheimhaltung).")
     else:
         context.log.info("Berichte: keine kleine Fallzahl aus veröffentlichten Summen erschließbar.")
     return dg.MaterializeResult(metadata={

@@ -33,7 +33,7 @@ from kjh.statistik import ausgabe_ordner
 from kjh.statistik import arbeitsliste
 from kjh.statistik.lieferung import NICHT_ERSTELLT, Ergebnis, KannNichtErstellen, erstellen_alle
 from kjh.statistik.pruefung import DATEI, ERROR, PRUEFUNGEN, SATZ
-from kjh.statistik.zusammenfassung import render_statistik_page
+from kjh.defs.reports.statistik_seite import render_statistik_page
 from kjh.warehouse.connection import ensure_schema
 from kjh.warehouse.lock import writer_lock
 

@@ -1,122 +1,40 @@
-"""Small-cell protection: THE rule for everything that leaves the office.
+"""Rule 2, secondary suppression: lines (parts -> total) a reader could subtract along, and the
+complements locked so that none of them gives a small count away.
 
-Every report page, every chart and the Excel workbook take their counts
-through this module; nothing else decides what a reader outside the office may
-see. The statutory-statistics page uses it too.
+First every line is made safe on its own (`Sperrproblem._zeilenweise`).
+Then all lines are audited together: a reader who combines them (an ``x``
+bounded by one line narrows a small cell in another) is simulated by
+propagating the bounds of every suppressed cell through every line; where a
+small count is still pinned down, a further cell on the lines that pinned it
+is locked (the cheapest, counting what it entails: totals of a social space
+and of the county weigh most), and the audit repeats.
 
-The rule
-========
+Where no complement is left to lock – a line of small counts alone
+(1 + 1 with a total of '<3' reveals 1, 1 and 2), or a cell whose lines are
+locked throughout – a '<3' is shown as ``x`` instead (the total of such a
+line first): the reader then no longer knows it is 1 or 2. The audit
+credits the reader with knowing which ``x`` are small (at least 1) and which
+are not (at least 3), more than the symbols say.
 
-1. **Primary suppression.** A count of cases (helps, persons, records) from 1
-   to ``MINDESTFALLZAHL - 1`` (that is 1 or 2) is never shown: tables show
-   ``<3``, charts leave the value out. 0 is shown (as ``–``, "genau null").
-2. **Secondary suppression.** Wherever figures add up to a published total
-   (a row total, a column total, the months of a year, running + ended =
-   helps in the year, ...), one suppressed cell must not be recoverable by
-   subtraction. Each such relation is a *line* (parts and their total). A line
-   is safe when the reader cannot determine any suppressed small count from
-   it; where it is not, a further cell of that line is suppressed and shown as
-   ``x`` (the smallest suitable non-zero cell, preferring inner cells to
-   totals and cells whose other lines are already protected). This repeats
-   until every line is safe. What a reader knows is modelled conservatively:
-   that ``<3`` is 1 or 2, that ``x`` is at least 3 (never 0: zeros are never
-   chosen as complements), and the open figures.
-3. **Figures that belong to a count.** An amount, a number of case-months or a
-   rate that belongs to a suppressed count is suppressed with it
-   (``abhaengig``): the cost of one help must not be readable either.
-4. **Rates need a minimum denominator.** A rate or average (€ per
-   case-month, shares among helps) is shown only when at least
-   ``MINDESTNENNER_FAELLE`` helps stand behind it; a rate per residents (the
-   Eckwert) only with at least ``MINDESTNENNER_EINWOHNER`` residents and an
-   open numerator. Otherwise ``/`` ("nicht sicher genug").
-5. **Small groups are combined, not listed.** Lists such as providers combine
-   every member with fewer than 3 helps into one row ``weitere …``
-   (``sammeln``), with at least two members and 3 helps in it.
+Finally an exact reader (kjh.geheimhaltung.leser: an integer program per group of
+connected locked cells) looks for small counts that only combinations of
+integers give away; each found is freed the same way, and both audits
+repeat.
 
-Internal runs (``kjh run --intern``) show exact counts; rates with a small
-denominator are then shown in parentheses ("eingeschränkte Aussagekraft").
-
-   Then all lines are audited together: a reader who combines them (an ``x``
-   bounded by one line narrows a small cell in another) is simulated by
-   propagating the bounds of every suppressed cell through every line; where a
-   small count is still pinned down, a further cell on the lines that pinned it
-   is locked (the cheapest, counting what it entails: totals of a social space
-   and of the county weigh most), and the audit repeats.
-
-   Where no complement is left to lock – a line of small counts alone
-   (1 + 1 with a total of '<3' reveals 1, 1 and 2), or a cell whose lines are
-   locked throughout – a '<3' is shown as ``x`` instead (the total of such a
-   line first): the reader then no longer knows it is 1 or 2. The audit
-   credits the reader with knowing which ``x`` are small (at least 1) and which
-   are not (at least 3), more than the symbols say.
-
-   Finally an exact reader (kjh_reports.leser: an integer program per group of
-   connected locked cells) looks for small counts that only combinations of
-   integers give away; each found is freed the same way, and both audits
-   repeat.
-
-The number of small counts still pinned down is reported as
-``Sperrung.nicht_schuetzbar`` (0 on the demo county); the pages then say "NICHT
-zur Weitergabe". tests/test_reports_geheimhaltung.py checks random tables
-against a brute-force reader, tests/test_reports_offenlegung.py the published
-workbook against an independent integer reader.
 """
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
-from math import ceil, floor, inf as INF, isnan
+from math import ceil, floor, inf as INF
 
-import pandas as pd
+from kjh.geheimhaltung.regel import GESPERRT, MINDESTFALLZAHL, OFFEN, PRIMAER, SEKUNDAER, ist_klein, kein_wert
 
-# ---------------------------------------------------------------- constants
-MINDESTFALLZAHL = 3
-"""Counts 1 .. MINDESTFALLZAHL-1 are suppressed (primary suppression)."""
-
-MINDESTNENNER_FAELLE = 10
-"""Rates and averages over helps (€ per case-month, shares) need at least this many helps."""
-
-MINDESTNENNER_EINWOHNER = 100
-"""Rates per residents (Eckwert per 1,000 under 21) need at least this many residents."""
-
-# Symbols (Zeichenerklärung of the statistical offices, see domain notes § 4)
-ZEICHEN_KLEIN = f"<{MINDESTFALLZAHL}"   # primary: 1 or 2
-ZEICHEN_GESPERRT = "x"                  # secondary: locked so that a total does not reveal a small cell
-ZEICHEN_NICHT_SICHER = "/"              # rate not shown: denominator too small
-ZEICHEN_NULL = "–"                      # exactly zero
-ZEICHEN_FEHLT = "."                     # unknown
-
-ZEICHENERKLAERUNG = (
-    (ZEICHEN_NULL, "genau null"),
-    (ZEICHEN_KLEIN, f"1 bis {MINDESTFALLZAHL - 1} Fälle: zum Schutz der Betroffenen nicht gezeigt"),
-    (ZEICHEN_GESPERRT, "gesperrt: nicht gezeigt, damit über Summen kein kleiner Wert erkennbar wird "
-                       "(Sekundärsperrung; auch ein kleiner Wert kann gesperrt sein)"),
-    (ZEICHEN_NICHT_SICHER, f"Quote nicht gezeigt: weniger als {MINDESTNENNER_FAELLE} Hilfen "
-                           f"bzw. {MINDESTNENNER_EINWOHNER} Einwohner dahinter"),
-    ("( )", "eingeschränkte Aussagekraft: kleine Basis (nur in internen Berichten)"),
-    (ZEICHEN_FEHLT, "Zahlenwert unbekannt"),
-)
-
-OFFEN, PRIMAER, SEKUNDAER = "offen", "primaer", "sekundaer"
 MAX_PRUEFRUNDEN = 200
 MAX_HOCHSTUFUNGEN = 30  # rounds of showing small totals of small-only lines as 'x' (each followed by an audit)
 MAX_PRUEFUNGEN = 300  # full audits (a local check counts 1/20) per problem: bounds the time on any data
 SIMULATION_GRENZE = 25
-GESPERRT = (PRIMAER, SEKUNDAER)
 
 
-def ist_klein(wert) -> bool:
-    """A count that primary suppression hides (1 or 2)."""
-    return wert is not None and not _nan(wert) and 0 < wert < MINDESTFALLZAHL
-
-
-def _nan(v) -> bool:
-    try:
-        return v is pd.NA or isnan(v)
-    except TypeError:
-        return False
-
-
-# ------------------------------------------------------------ the solver
 @dataclass
 class Sperrung:
     """The result: the status of every cell and the values behind it."""
@@ -167,7 +85,7 @@ class Sperrproblem:
     gewicht: dict = field(default_factory=dict)  # optional: what losing a cell costs readers (totals: more)
 
     def zelle(self, key, wert) -> None:
-        self.werte[key] = 0 if wert is None or _nan(wert) else wert
+        self.werte[key] = 0 if wert is None or kein_wert(wert) else wert
 
     def linie(self, teile: Iterable, summe=None) -> None:
         teile = tuple(t for t in teile if t in self.werte)  # parts not published are no part of the line
@@ -211,7 +129,7 @@ class Sperrproblem:
         return Sperrung(self.werte, status, nicht_schuetzbar=len(nicht))
 
     def _exakt(self, status: dict) -> list:
-        from kjh_reports import leser  # scipy, loaded only when there is something to protect
+        from kjh.geheimhaltung import leser  # scipy, loaded only when there is something to protect
 
         return leser.aufgedeckt(self.werte, status, self.linien)
 
@@ -484,142 +402,3 @@ def _unbestimmt(k: int, m: int, d: float) -> bool:
     else:
         lo, hi = 1, min(g - 1, d - (k - 1) - g * m)
     return hi - lo >= 1
-
-
-# --------------------------------------------------------- a plain table
-SUMME = "Summe"
-
-
-@dataclass
-class GeschuetzteTabelle:
-    """A table of counts with its margins and the status of every cell."""
-
-    werte: pd.DataFrame   # with a 'Summe' row/column where margins were asked for
-    status: pd.DataFrame  # OFFEN / PRIMAER / SEKUNDAER per cell
-    intern: bool = False
-
-    def anzeige(self, fmt=None) -> pd.DataFrame:
-        fmt = fmt or (lambda v: str(int(v)))
-        return pd.DataFrame(
-            [[anzeige(self.werte.iat[i, j], self.status.iat[i, j], fmt) for j in range(self.werte.shape[1])]
-             for i in range(self.werte.shape[0])],
-            index=self.werte.index, columns=self.werte.columns)
-
-    def fuer_chart(self) -> pd.DataFrame:
-        """Values with every suppressed cell as None (a chart leaves it out)."""
-        return self.werte.astype(object).where(self.status == OFFEN, None)
-
-    @property
-    def gesperrt(self) -> int:
-        return int(self.status.isin(GESPERRT).to_numpy().sum())
-
-
-def schuetze_tabelle(tabelle: pd.DataFrame, *, zeilensummen: bool = True, spaltensummen: bool = True,
-                     intern: bool = False) -> GeschuetzteTabelle:
-    """Protect a rows x columns table of counts; margins are added (column/row 'Summe') and protected too.
-
-    zeilensummen: a total per row is published (column 'Summe'); spaltensummen: a total per column.
-    """
-    t = tabelle.fillna(0)
-    zeilen, spalten = list(t.index), list(t.columns)
-    if zeilensummen:
-        t = t.assign(**{SUMME: t.sum(axis=1)})
-    if spaltensummen:
-        t = pd.concat([t, t.sum(axis=0).to_frame(SUMME).T])
-    p = Sperrproblem(intern=intern)
-    for r in t.index:
-        for c in t.columns:
-            p.zelle((r, c), t.at[r, c])
-    if zeilensummen:
-        for r in t.index:
-            p.linie([(r, c) for c in spalten], (r, SUMME))
-    if spaltensummen:
-        for c in t.columns:
-            p.linie([(r, c) for r in zeilen], (SUMME, c))
-    s = p.loese()
-    status = pd.DataFrame([[s[(r, c)] for c in t.columns] for r in t.index], index=t.index, columns=t.columns)
-    return GeschuetzteTabelle(t, status, intern=intern)
-
-
-# ------------------------------------------------------------ display
-def anzeige(wert, status: str = OFFEN, fmt=None) -> str:
-    """The text for one count: '<3', 'x', '–' for 0, else fmt(wert)."""
-    if status == PRIMAER:
-        return ZEICHEN_KLEIN
-    if status == SEKUNDAER:
-        return ZEICHEN_GESPERRT
-    if wert is None or _nan(wert):
-        return ZEICHEN_FEHLT
-    if wert == 0:
-        return ZEICHEN_NULL
-    return (fmt or (lambda v: str(int(v))))(wert)
-
-
-def einzelzahl(wert, intern: bool) -> str:
-    """Status of a count that is part of no table (e.g. a number of records on the quality page)."""
-    return PRIMAER if not intern and ist_klein(wert) else OFFEN
-
-
-def abhaengig(status_der_fallzahl: str) -> str:
-    """Status of an amount, case-months or rate that belongs to a count: suppressed with it (rule 3)."""
-    return status_der_fallzahl if status_der_fallzahl in GESPERRT else OFFEN
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A rate and whether it may be shown: 'offen', 'eingeschraenkt' (internal: in parentheses) or 'gesperrt'."""
-
-    wert: float | None
-    zeigen: str  # offen | eingeschraenkt | gesperrt | fehlt
-
-    @property
-    def fuer_chart(self):
-        return self.wert if self.zeigen in ("offen", "eingeschraenkt") else None
-
-
-def quote(wert, *, faelle=None, einwohner=None, zaehler_status: str = OFFEN, intern: bool = False) -> Quote:
-    """Rule 3 and 4 for one rate: faelle = helps behind it; einwohner = residents (rates per residents)."""
-    if wert is None or _nan(wert):
-        return Quote(None, "fehlt")
-    zu_klein = (faelle is not None and (_nan(faelle) or faelle < MINDESTNENNER_FAELLE)) or \
-               (einwohner is not None and (_nan(einwohner) or einwohner < MINDESTNENNER_EINWOHNER))
-    if intern:
-        return Quote(float(wert), "eingeschraenkt" if zu_klein else "offen")
-    if zaehler_status in GESPERRT or zu_klein:
-        return Quote(None, "gesperrt")
-    return Quote(float(wert), "offen")
-
-
-def quote_anzeige(q: Quote, fmt) -> str:
-    if q.zeigen == "gesperrt":
-        return ZEICHEN_NICHT_SICHER
-    if q.zeigen == "fehlt":
-        return ZEICHEN_FEHLT
-    return f"({fmt(q.wert)})" if q.zeigen == "eingeschraenkt" else fmt(q.wert)
-
-
-# ----------------------------------------------- combining small members
-def sammeln(df: pd.DataFrame, anzahl: str, summen: list[str], name_spalte: str, sammelname: str,
-            intern: bool = False) -> tuple[pd.DataFrame, int]:
-    """Rule 5: members with fewer than MINDESTFALLZAHL helps go into one row `sammelname`.
-
-    The combined row holds at least two members and, if possible, at least
-    MINDESTFALLZAHL helps (the next-smallest members join it until it does).
-    Returns the list (largest first, the combined row last) and the number of
-    members combined. Internal runs list everyone.
-    """
-    d = df.sort_values([anzahl, name_spalte], ascending=[True, True]).reset_index(drop=True)
-    if intern or d.empty:
-        return d.sort_values(anzahl, ascending=False), 0
-    n = int((d[anzahl] < MINDESTFALLZAHL).sum())
-    if n == 0:
-        return d.sort_values(anzahl, ascending=False), 0
-    n = max(n, 2)
-    while n < len(d) and d[anzahl].iloc[:n].sum() < MINDESTFALLZAHL:
-        n += 1
-    n = min(n, len(d))
-    klein, gross = d.iloc[:n], d.iloc[n:]
-    zeile = {c: klein[c].sum() for c in [anzahl, *summen]}
-    zeile[name_spalte] = f"{sammelname} ({n})"
-    out = pd.concat([gross.sort_values(anzahl, ascending=False), pd.DataFrame([zeile])], ignore_index=True)
-    return out, n

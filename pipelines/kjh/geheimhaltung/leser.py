@@ -1,6 +1,6 @@
 """The exact reader: which small counts can a reader work out from everything published?
 
-The bounds audit of geheimhaltung propagates intervals line by line; a reader
+The bounds audit of kjh.geheimhaltung.sperrung propagates intervals line by line; a reader
 who tries whole combinations of integers (three '<3' adding up to 5 with a
 '<3' + '<3' = 'x' elsewhere) can see more. This reader solves that integer
 problem exactly: for every small count behind a symbol it asks an integer
@@ -18,7 +18,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_matrix
 
-from kjh_reports import geheimhaltung as gh
+from kjh.geheimhaltung.regel import GESPERRT, MINDESTFALLZAHL, PRIMAER, ist_klein
 
 OBEN = 1e7
 
@@ -27,9 +27,9 @@ def aufgedeckt(werte: dict, status: dict, linien: list) -> list:
     """Small counts (true value 1..G-1, status PRIMAER or SEKUNDAER) that only their true value fits.
 
     werte: cell -> true value; status: cell -> PRIMAER/SEKUNDAER (missing: open); linien: objects with
-    .teile and .summe (geheimhaltung._Linie)."""
-    g = gh.MINDESTFALLZAHL
-    gesperrt = [k for k in status if status[k] in gh.GESPERRT]
+    .teile and .summe (sperrung._Linie)."""
+    g = MINDESTFALLZAHL
+    gesperrt = [k for k in status if status[k] in GESPERRT]
     if not gesperrt:
         return []
     # lines that add up in the data and hold a locked cell; group the locked cells they connect
@@ -62,7 +62,7 @@ def aufgedeckt(werte: dict, status: dict, linien: list) -> list:
 
     out = []
     for w, zellen in gruppen.items():
-        kleine = [k for k in zellen if gh.ist_klein(werte[k])]
+        kleine = [k for k in zellen if ist_klein(werte[k])]
         if not kleine:
             continue
         index = {k: i for i, k in enumerate(zellen)}
@@ -75,8 +75,8 @@ def aufgedeckt(werte: dict, status: dict, linien: list) -> list:
                     a[i, index[e]] += c
                 else:
                     rechts[i] -= c * werte[e]
-        unten = np.array([1.0 if status[k] == gh.PRIMAER or werte[k] < g else float(g) for k in zellen])
-        oben = np.array([g - 1.0 if status[k] == gh.PRIMAER else OBEN for k in zellen])
+        unten = np.array([1.0 if status[k] == PRIMAER or werte[k] < g else float(g) for k in zellen])
+        oben = np.array([g - 1.0 if status[k] == PRIMAER else OBEN for k in zellen])
         gleich = LinearConstraint(a.tocsr(), rechts, rechts)
 
         def moeglich(i, lo_i, hi_i) -> bool:
