@@ -139,10 +139,10 @@ class Befund:
 
 
 def run_checks(warehouse: Path, reports: Path, monkeypatch, instance=None) -> Befund:
-    """The quality checks of kjh.defs.quality on an existing warehouse, as a Dagster run
+    """The quality checks of kjh.defs.qualitaet on an existing warehouse, as a Dagster run
     (the raw assets are not selected: the warehouse is loaded already)."""
     from kjh.defs.ingestion import defs as ingestion_defs
-    from kjh.defs.quality import defs as quality_defs
+    from kjh.defs.qualitaet import defs as quality_defs
     from kjh.defs.resources import warehouse_resource
 
     monkeypatch.setenv("KJH_WAREHOUSE", str(warehouse))

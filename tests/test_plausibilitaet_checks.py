@@ -274,9 +274,9 @@ def test_checks_attached_to_dbt_models():
         dg.AssetCheckKey(dg.AssetKey(["marts", "kosten_je_fall"]), "plausibilitaet_warn"),
         dg.AssetCheckKey(dg.AssetKey(["intermediate", "int_zahlungen"]), "finanzkontrollen_warn"),
     }
-    assert area.BLOCKING_CHECKS == [
+    assert area.PLAUSI_ERROR_CHECKS == [
         dg.AssetCheckKey(dg.AssetKey(["intermediate", "int_hilfen_episoden"]), "plausibilitaet_error")]
-    assert area.QUALITAET_ASSETS == ("intermediate/int_hilfen_episoden",)
+    assert area.PLAUSI_ERROR_ASSETS == ("intermediate/int_hilfen_episoden",)
     keys = graph.get_all_asset_keys()
     for check in area.plausibilitaet_checks:  # every table a check reads is an asset it waits for
         for spec in check.check_specs:
@@ -357,3 +357,15 @@ def test_stored_results_are_read_back_for_a_later_step(fehlerhaft):
     assert results.read(con, "lauf-r", [p.name for p in pruefungen]) == berechnet
     assert results.read(con, "lauf-r", [p.name for p in pruefungen] + ["finanz.tagessatz_abweichung"]) is None
     assert results.read(con, "anderer-lauf", [pruefungen[0].name]) is None
+
+
+def test_every_check_declares_the_relations_it_reads():
+    """SqlPruefung.liest orders the Dagster check after what it reads: it must name every model or raw
+    table its SQL reads besides its own asset (audit tables are written before any model)."""
+    import re
+
+    from kjh.defs.plausibilitaet import ALLE_PRUEFUNGEN
+
+    for p in ALLE_PRUEFUNGEN:
+        gelesen = set(re.findall(r"\b((?:raw|intermediate|marts)\.\w+)", p.alle_sql))
+        assert gelesen - {p.asset.replace("/", ".")} == set(p.liest), p.name

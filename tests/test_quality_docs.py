@@ -8,7 +8,7 @@ import textwrap
 
 from kjh.quality import results
 from kjh.quality.data_docs import external_references, site_dir
-from kjh.quality.rules import ERROR, Ergebnis
+from kjh.quality.rules import ERROR, Pruefergebnis
 from kjh.warehouse.connection import connect
 from tests.conftest import query
 from tests.quality_data import load_and_check, write_clean_office
@@ -73,9 +73,9 @@ def test_gx_calls_no_network_and_leaves_no_files_behind(tmp_path, monkeypatch):
 
 
 def test_defs_load_without_great_expectations():
-    code = ("import sys, kjh.defs.quality, kjh.quality.suites, kjh.quality.runner; "
+    code = ("import sys, kjh.defs.qualitaet, kjh.quality.suites, kjh.quality.runner; "
             "assert 'great_expectations' not in sys.modules, 'GX imported'; "
-            "print(len(kjh.defs.quality.defs().asset_checks))")
+            "print(len(kjh.defs.qualitaet.defs().asset_checks))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
 
@@ -84,7 +84,7 @@ def test_rerun_replaces_the_rows_of_the_same_run(tmp_path):
     con = connect(tmp_path / "wh.duckdb")
     try:
         def e(bestanden, n):
-            return Ergebnis(pruefung="hilfen.x", asset="raw/hilfen", schweregrad=ERROR, bestanden=bestanden,
+            return Pruefergebnis(pruefung="hilfen.x", asset="raw/hilfen", schweregrad=ERROR, bestanden=bestanden,
                             fehlerhafte_zeilen=n, geprueft_zeilen=10, beispiele=[{"hilfe_id": "H-1"}], meldung="m")
 
         names = {"ERROR": "qualitaet_error", "WARN": "qualitaet_warn"}

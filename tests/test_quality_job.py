@@ -5,7 +5,7 @@ audit.pruefergebnisse."""
 import dagster as dg
 import pytest
 
-from kjh.defs.quality import BLOCKING_CHECKS, ERROR_CHECK, WARN_CHECK
+from kjh.defs.qualitaet import ERROR_CHECKS, ERROR_CHECK, WARN_CHECK
 from tests.quality_data import befund, write_clean_office
 from kjh.quality.rules import ERROR
 from tests.test_quality_checks import ALLE, alle_eingebrochen, zahlungen_fehler
@@ -13,13 +13,11 @@ from tests.test_quality_checks import ALLE, alle_eingebrochen, zahlungen_fehler
 
 @pytest.fixture(scope="module")
 def pipeline_defs():
-    """kjh.definitions, with the quality area merged in if the lead has not done so yet."""
+    """kjh.definitions: the whole pipeline, quality checks included."""
     import kjh.definitions
-    from kjh.defs import quality
 
     defs = kjh.definitions.defs
-    if BLOCKING_CHECKS[0] not in defs.resolve_asset_graph().asset_check_keys:
-        defs = dg.Definitions.merge(defs, quality.defs())
+    assert ERROR_CHECKS[0] in defs.resolve_asset_graph().asset_check_keys
     return defs
 
 

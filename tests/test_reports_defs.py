@@ -1,4 +1,4 @@
-"""The reports area in Dagster: two assets in group 'reports', downstream of every mart they read."""
+"""The reports area in Dagster: two assets in group 'berichte', downstream of every mart they read."""
 import dagster as dg
 
 from kjh.defs import reports
@@ -15,7 +15,7 @@ def test_assets_keys_group_and_deps():
     assert {WEBSITE, EXCEL} <= set(graph.get_all_asset_keys())
     for key, deps in ((WEBSITE, WEBSITE_DEPS), (EXCEL, REPORT_DEPS)):
         node = graph.get(key)
-        assert node.group_name == "reports"
+        assert node.group_name == "berichte"
         assert set(node.parent_keys) == set(deps)
     # the site's quality page waits for every check result of the run
     assert set(WEBSITE_DEPS) - set(REPORT_DEPS) == {dg.AssetKey(["qualitaet", "pruefergebnisse"])}

@@ -367,7 +367,7 @@ def test_quality_page_with_check_results(demo_site, tmp_path):
 
     import duckdb
     from kjh.quality.results import write
-    from kjh.quality.rules import Ergebnis
+    from kjh.quality.rules import Pruefergebnis
     from kjh_reports.site import render_site
 
     wh = tmp_path / "warehouse.duckdb"
@@ -375,11 +375,11 @@ def test_quality_page_with_check_results(demo_site, tmp_path):
     con = duckdb.connect(str(wh))
     try:
         write(con, "lauf-1", [
-            Ergebnis("hilfen.traeger_bekannt", "raw/hilfen", "ERROR", False, 2, 6143,
+            Pruefergebnis("hilfen.traeger_bekannt", "raw/hilfen", "ERROR", False, 2, 6143,
                      beispiele=[{"datei": "hilfen_20261031.csv", "zeile": 17, "traeger_id": "T-9999"}],
                      meldung="2 Hilfen mit unbekanntem Träger: T-9999 in der Lieferung prüfen.",
                      beschreibung="Jeder Träger einer Hilfe steht im Trägerexport."),
-            Ergebnis("zahlungen.betrag_plausibel", "raw/zahlungen", "WARN", True, 0, 143000,
+            Pruefergebnis("zahlungen.betrag_plausibel", "raw/zahlungen", "WARN", True, 0, 143000,
                      beschreibung="Beträge in plausibler Höhe."),
         ], {"ERROR": "qualitaet_fehler", "WARN": "qualitaet_warnung"})
     finally:

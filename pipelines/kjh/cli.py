@@ -261,7 +261,7 @@ def _execute(settings, wait: float, reports: bool = True) -> int:
         raise CannotRun(str(exc)) from None
 
 
-REPORTS_GROUP = "reports"
+REPORTS_GROUP = "berichte"
 
 
 def _execute_job(settings, reports: bool) -> int:

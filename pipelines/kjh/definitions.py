@@ -4,7 +4,7 @@
 """
 import dagster as dg
 
-from kjh.defs import ingestion, orchestration, plausibilitaet, quality, reports, statistik, transform
+from kjh.defs import ingestion, orchestration, plausibilitaet, qualitaet, reports, statistik, transform
 from kjh.defs.resources import warehouse_resource
 from kjh.settings import quiet_environment
 
@@ -12,7 +12,7 @@ quiet_environment()
 
 defs = dg.Definitions.merge(
     ingestion.defs(),
-    quality.defs(),
+    qualitaet.defs(),
     transform.defs(),
     plausibilitaet.defs(),
     statistik.defs(),

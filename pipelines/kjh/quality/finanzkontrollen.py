@@ -208,6 +208,7 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
     ),
     SqlPruefung(
         name="finanz.traeger_ausserhalb_vereinbarung", schweregrad=WARN, asset=ZAHLUNGEN,
+        liest=("raw.traeger",),
         einheit="Leistungsbuchungen",
         beschreibung="Eine Buchung an einen Träger liegt nicht nach dem Ende seiner Vereinbarung, solange ein "
                      "Träger-Export keine neuere zeigte (Zeitraum nach gueltig_bis und nicht nach dem Exportdatum "
@@ -228,6 +229,7 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
     ),
     SqlPruefung(
         name="finanz.tagessatz_abweichung", schweregrad=WARN, asset=ZAHLUNGEN, einheit="Leistungszeiträume",
+        liest=("raw.traeger",),
         beschreibung="Bei stationären Hilfen mit vereinbartem Tagessatz liegt der gebuchte Betrag je "
                      "Leistungszeitraum (Summe der Buchungen auf dem Entgelt-Konto, d. h. dem Konto, dessen Summe "
                      "dem Tagessatz am nächsten kommt; Nebenkosten auf anderen Konten zählen nicht; nur Zeiträume, "
@@ -255,6 +257,7 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
     ),
     SqlPruefung(
         name="finanz.tagessatz_verteilung", schweregrad=INFO, asset=ZAHLUNGEN, einheit="Leistungszeiträume",
+        liest=("raw.traeger",),
         beschreibung="Statistik, keine Verdachtsliste: wie die prüfbaren Leistungszeiträume mit Tagessatz "
                      "abgerechnet sind (nach Kalendertagen, als 30,42-Tage-Monat, darunter, darüber). Ein Betrag "
                      "unter Tagessatz × Tage ist mit den Exporten nicht zu beurteilen: Abwesenheitstage werden "

@@ -246,6 +246,7 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
     ),
     SqlPruefung(
         name="plausi.beendigungsgrund_fehlt", schweregrad=ERROR, asset=HILFEN, einheit="Hilfen",
+        liest=("intermediate.int_berichtsstand",),
         beschreibung="Eine in einem Berichtsjahr beendete Hilfe hat einen Beendigungsgrund.",
         fehler_sql=f"""
             select h.hilfe_id, h.hilfeart, h.ende
@@ -310,6 +311,7 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
     ),
     SqlPruefung(
         name="plausi.vorjahr_fallzahlen", schweregrad=WARN, asset=FALLZAHLEN, einheit="Sozialraum-Jahre",
+        liest=("intermediate.int_berichtsstand", "raw.sozialraeume"),
         beschreibung=f"Fallzahl (laufend am 31.12. + im Jahr beendet) je Sozialraum ändert sich gegenüber dem "
                      f"Vorjahr um höchstens ±{VORJAHR_SCHWELLE:.0%} (nur bei mindestens {VORJAHR_MIN_FAELLE} "
                      "Fällen im Vorjahr, nur vollständige Jahre ab dem ersten Berichtsjahr; nicht prüfbar: Sozialräume "
@@ -325,6 +327,7 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
     ),
     SqlPruefung(
         name="plausi.vorjahr_nettoausgaben", schweregrad=WARN, asset=AUSGABEN, einheit="Sozialraum-Jahre",
+        liest=("intermediate.int_berichtsstand", "intermediate.int_zahlungen", "raw.sozialraeume"),
         beschreibung=f"Nettoausgaben je Sozialraum und Haushaltsjahr ändern sich gegenüber dem Vorjahr um "
                      f"höchstens ±{VORJAHR_SCHWELLE:.0%} (nur bei mindestens {VORJAHR_MIN_NETTO_EUR} € im "
                      "Vorjahr, nur vollständige Jahre; nicht prüfbar: Jahre vor dem ersten vollständigen Buchungsjahr, "
@@ -340,6 +343,7 @@ PRUEFUNGEN: tuple[SqlPruefung, ...] = (
     ),
     SqlPruefung(
         name="plausi.kosten_je_fallmonat_ausreisser", schweregrad=WARN, asset=KOSTEN, einheit="Hilfe-Monate",
+        liest=("intermediate.int_hilfen_monate", "intermediate.int_zahlungen", "intermediate.int_zahlungen_periodengerecht"),
         beschreibung=f"Kosten je Fallmonat einer Hilfe liegen innerhalb [Median / {KOSTEN_FAKTOR}, Median × "
                      f"{KOSTEN_FAKTOR}] ihrer Hilfeart und Betreuungsform (ambulant, teilstationär, stationär; nur "
                      f"Gruppen mit mindestens {KOSTEN_MIN_BEOBACHTUNGEN} "

@@ -6,7 +6,7 @@ name). Running the same check again in the same run replaces its row.
 import datetime as dt
 import json
 
-from kjh.quality.rules import Ergebnis
+from kjh.quality.rules import Pruefergebnis
 
 DDL = """
 create schema if not exists audit;
@@ -42,7 +42,7 @@ def ensure_table(con) -> None:
     con.execute(DDL)
 
 
-def write(con, lauf_id: str, ergebnisse: list[Ergebnis], check_names: dict[str, str]) -> None:
+def write(con, lauf_id: str, ergebnisse: list[Pruefergebnis], check_names: dict[str, str]) -> None:
     """Replace the rows of these checks in this run; one transaction. Caller holds the writer lock."""
     ensure_table(con)
     now = dt.datetime.now()
@@ -67,7 +67,7 @@ def write(con, lauf_id: str, ergebnisse: list[Ergebnis], check_names: dict[str, 
         raise
 
 
-def read(con, lauf_id: str, pruefungen: list[str]) -> list[Ergebnis] | None:
+def read(con, lauf_id: str, pruefungen: list[str]) -> list[Pruefergebnis] | None:
     """This run's stored results of these checks, or None when any of them is missing.
 
     A check step whose results an earlier step of the same run already wrote
@@ -84,7 +84,7 @@ def read(con, lauf_id: str, pruefungen: list[str]) -> list[Ergebnis] | None:
     if {r[0] for r in rows} != set(pruefungen):
         return None
     by_name = {r[0]: r for r in rows}
-    return [Ergebnis(pruefung=r[0], asset=r[1], schweregrad=r[2], bestanden=r[3], fehlerhafte_zeilen=r[4],
+    return [Pruefergebnis(pruefung=r[0], asset=r[1], schweregrad=r[2], bestanden=r[3], fehlerhafte_zeilen=r[4],
                      geprueft_zeilen=r[5], beispiele=json.loads(r[6]) if r[6] else [],
                      je_sozialraum=json.loads(r[7]) if r[7] else {}, meldung=r[8], beschreibung=r[9],
                      erwartung=r[10], gx_suite=r[11], nicht_pruefbar_zeilen=int(r[12] or 0),

@@ -112,7 +112,7 @@ class Suite:
 
 
 @dataclass
-class Ergebnis:
+class Pruefergebnis:
     """The result of one check, as written to audit.pruefergebnisse."""
     pruefung: str
     asset: str

@@ -1,4 +1,4 @@
-"""Runs one suite: frames from DuckDB, GX validation, one Ergebnis per check.
+"""Runs one suite: frames from DuckDB, GX validation, one Pruefergebnis per check.
 
 GX decides pass or fail; its unexpected rows (pandas index labels of the
 frame) give the failing records (weighted by `_anzahl`/`_fehlerhaft` where a
@@ -26,7 +26,7 @@ from kjh.quality.rules import (
     VERBOTENE_SPALTEN,
     Abfrage,
     Bedingung,
-    Ergebnis,
+    Pruefergebnis,
     Pruefung,
     Suite,
 )
@@ -37,7 +37,7 @@ OHNE_SOZIALRAUM = "ohne Sozialraum"
 @dataclass
 class SuiteLauf:
     suite: Suite
-    ergebnisse: list[Ergebnis] = field(default_factory=list)
+    ergebnisse: list[Pruefergebnis] = field(default_factory=list)
     data_docs: Path | None = None
     sekunden: dict[str, float] = field(default_factory=dict)
     # frame -> (rows GX validated in this run, rows of the frame): the rest came from kjh.quality.zeilengedaechtnis
@@ -205,12 +205,12 @@ def _validieren(con, gx_lauf, name: str, frame: pd.DataFrame, pruefungen: list[P
 
 # --- one result -------------------------------------------------------------
 
-def auswerten(suite: Suite, p: Pruefung, r, frame: pd.DataFrame, gx_suite: str) -> Ergebnis:
+def auswerten(suite: Suite, p: Pruefung, r, frame: pd.DataFrame, gx_suite: str) -> Pruefergebnis:
     gewicht = frame[ANZAHL] if ANZAHL in frame else pd.Series(1, index=frame.index)
     geprueft = int(gewicht[_maske(frame, p.bedingungen)].sum())
     einheit = suite.einheiten.get(p.teil, "Zeilen")
     nicht_pruefbar = int(gewicht[_maske(frame, p.nicht_pruefbar)].sum()) if p.nicht_pruefbar else 0
-    e = Ergebnis(pruefung=p.name, asset=suite.asset, schweregrad=p.schweregrad, bestanden=bool(r.success),
+    e = Pruefergebnis(pruefung=p.name, asset=suite.asset, schweregrad=p.schweregrad, bestanden=bool(r.success),
                  fehlerhafte_zeilen=0, geprueft_zeilen=geprueft, beschreibung=p.beschreibung,
                  erwartung=p.erwartung, gx_suite=gx_suite, nicht_pruefbar_zeilen=nicht_pruefbar)
     fehler = _exception(r)
@@ -245,8 +245,8 @@ def auswerten(suite: Suite, p: Pruefung, r, frame: pd.DataFrame, gx_suite: str) 
     return e
 
 
-def nicht_ausfuehrbar(suite: Suite, p: Pruefung, fehler: str, gx_suite: str) -> Ergebnis:
-    return Ergebnis(pruefung=p.name, asset=suite.asset, schweregrad=p.schweregrad, bestanden=False,
+def nicht_ausfuehrbar(suite: Suite, p: Pruefung, fehler: str, gx_suite: str) -> Pruefergebnis:
+    return Pruefergebnis(pruefung=p.name, asset=suite.asset, schweregrad=p.schweregrad, bestanden=False,
                     fehlerhafte_zeilen=0, geprueft_zeilen=0, beschreibung=p.beschreibung, erwartung=p.erwartung,
                     gx_suite=gx_suite,
                     meldung=(f"Prüfung konnte nicht ausgeführt werden ({fehler}). Das Ergebnis ist unbekannt: "

@@ -15,7 +15,7 @@ looked at, `nicht_pruefbar_sql` the number the exports cannot judge (counted
 apart, never flagged: e.g. a booking from before the first provider agreement any
 export shows). An INFO check is a statistic: its `fehler_sql` returns the rows
 of a distribution (a label and a count), it always passes. Its
-result is a kjh.quality.rules.Ergebnis, written to audit.pruefergebnisse like
+result is a kjh.quality.rules.Pruefergebnis, written to audit.pruefergebnisse like
 the results of the GX suites.
 
 `basis` names intermediate results both queries read (e.g. every help-month
@@ -38,7 +38,7 @@ from kjh.quality.rules import (
     SOZIALRAUM,
     VERBOTENE_SPALTEN,
     WEICH,
-    Ergebnis,
+    Pruefergebnis,
 )
 
 ERWARTUNG = "SQL (DuckDB)"
@@ -55,6 +55,10 @@ class SqlPruefung:
     geprueft_sql: str  # one value: records looked at
     fehlertext: str    # on failure; placeholders {n} {geprueft} {einheit} {beispiele}
     basis: tuple[tuple[str, str], ...] = ()  # (temporary table, SQL) built first, read by both queries
+    # Relations read besides `asset` ("intermediate.int_berichtsstand", "raw.traeger"): the Dagster
+    # check runs after them (kjh.defs.plausibilitaet); tests/test_plausibilitaet_checks.py holds the
+    # declaration to the SQL.
+    liest: tuple[str, ...] = ()
     nicht_pruefbar_sql: str = ""  # one value: records the exports cannot judge (counted apart, never flagged)
     # For the statutory statistics (kjh.statistik.befunde): HART / WEICH when a failing row is a
     # finding of a record (the rows must carry hilfe_id), the column holding the value concerned,
@@ -65,7 +69,7 @@ class SqlPruefung:
 
     @property
     def alle_sql(self) -> str:
-        """Every statement of the check, for finding the tables it reads."""
+        """Every statement of the check (the test compares the relations they read with `liest`)."""
         return " ".join([sql for _, sql in self.basis] + [self.fehler_sql, self.geprueft_sql,
                                                           self.nicht_pruefbar_sql])
 
@@ -93,7 +97,7 @@ def _beispiel_text(b: dict) -> str:
 _FEHLER = "_kjh_pruefung_fehler"
 
 
-def run(con, pruefung: SqlPruefung) -> Ergebnis:
+def run(con, pruefung: SqlPruefung) -> Pruefergebnis:
     """Run one check on the warehouse and return its result (nothing written but temporary tables)."""
     try:
         for name, sql in pruefung.basis:
@@ -105,7 +109,7 @@ def run(con, pruefung: SqlPruefung) -> Ergebnis:
             con.execute(f"drop table if exists temp.{name}")
 
 
-def _auswerten(con, pruefung: SqlPruefung) -> Ergebnis:
+def _auswerten(con, pruefung: SqlPruefung) -> Pruefergebnis:
     geprueft = int(con.execute(pruefung.geprueft_sql).fetchone()[0] or 0)
     nicht_pruefbar = int(con.execute(pruefung.nicht_pruefbar_sql).fetchone()[0] or 0) \
         if pruefung.nicht_pruefbar_sql else 0
@@ -140,7 +144,7 @@ def _auswerten(con, pruefung: SqlPruefung) -> Ergebnis:
     if nicht_pruefbar:
         meldung += (f" {nicht_pruefbar} {pruefung.einheit} sind mit den gelieferten Daten nicht prüfbar "
                     "(nicht gezählt, nicht gemeldet).")
-    return Ergebnis(
+    return Pruefergebnis(
         pruefung=pruefung.name, asset=pruefung.asset, schweregrad=pruefung.schweregrad, bestanden=n == 0,
         fehlerhafte_zeilen=n, geprueft_zeilen=geprueft, beispiele=beispiele, je_sozialraum=je_sozialraum,
         meldung=meldung, beschreibung=pruefung.beschreibung, erwartung=ERWARTUNG, gx_suite="",
@@ -148,13 +152,13 @@ def _auswerten(con, pruefung: SqlPruefung) -> Ergebnis:
     )
 
 
-def _statistik(con, pruefung: SqlPruefung, geprueft: int, nicht_pruefbar: int) -> Ergebnis:
+def _statistik(con, pruefung: SqlPruefung, geprueft: int, nicht_pruefbar: int) -> Pruefergebnis:
     """An INFO check: its rows are a distribution (first column the class, last the count)."""
     cur = con.execute(f"select * from {_FEHLER}")
     spalten = [d[0] for d in cur.description]
     verteilung = [{s: _wert(v) for s, v in zip(spalten, row)} for row in cur.fetchall()]
     text = "; ".join(f"{list(v.values())[0]}: {list(v.values())[-1]}" for v in verteilung) or "keine"
-    return Ergebnis(
+    return Pruefergebnis(
         pruefung=pruefung.name, asset=pruefung.asset, schweregrad=INFO, bestanden=True, fehlerhafte_zeilen=0,
         geprueft_zeilen=geprueft, beispiele=verteilung, je_sozialraum={},
         meldung=pruefung.fehlertext.format(n=0, geprueft=geprueft, einheit=pruefung.einheit, beispiele=text,
@@ -176,5 +180,5 @@ def fehlerzeilen(con, pruefung: SqlPruefung) -> list[dict]:
             con.execute(f"drop table if exists temp.{name}")
 
 
-def run_all(con, pruefungen) -> list[Ergebnis]:
+def run_all(con, pruefungen) -> list[Pruefergebnis]:
     return [run(con, p) for p in pruefungen]

@@ -38,7 +38,7 @@ def ausgabe_ordner(settings=None) -> Path:
 
 from kjh.statistik.ergebnis import summary_lines, vermerke_blockierte_lieferung  # noqa: E402
 from kjh.statistik.lieferung import (  # noqa: E402
-    Ergebnis,
+    Lieferergebnis,
     KannNichtErstellen,
     erstellen,
     erstellen_alle,
@@ -47,7 +47,7 @@ from kjh.statistik.lieferung import (  # noqa: E402
 )
 from kjh.statistik.zusammenfassung import statistik_tabellen  # noqa: E402
 
-__all__ = ["ENV_STATISTIK", "Ergebnis", "KannNichtErstellen", "ausgabe_ordner", "erstellen", "erstellen_alle",
+__all__ = ["ENV_STATISTIK", "Lieferergebnis", "KannNichtErstellen", "ausgabe_ordner", "erstellen", "erstellen_alle",
            "freigeben",
            "reproduzieren", "statistik_tabellen", "summary_lines",
            "vermerke_blockierte_lieferung"]

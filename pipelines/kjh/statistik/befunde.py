@@ -9,7 +9,7 @@ shown on the work list until the clerk confirms it with a reason.
 
 Sources of findings, each rule in its one place:
 
-* the record layout (kjh.statistik.layout: `Pruefergebnis.satz_fehler`):
+* the record layout (kjh.statistik.layout: `Formatierung.satz_fehler`):
   every field fault of a record is hard;
 * the record checks of the survey (kjh.statistik.pruefung: a running record
   with end fields, a duplicate record, a date outside the reporting year);
@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from kjh.quality.rules import HART, WEICH
-from kjh.statistik.layout import Pruefergebnis
+from kjh.statistik.layout import Formatierung
 
 __all__ = ["HART", "WEICH", "Befund", "aus_plausibilitaet", "aus_satzbeschreibung", "aus_saetzen", "hart",
            "offen", "plausi_zeilen", "zusammenfassen"]
@@ -64,7 +64,7 @@ def _lfd(frame: pd.DataFrame) -> dict[str, int]:
     return {str(h): int(n) for h, n in zip(frame["hilfe_id"], frame["lfd_nr"])}
 
 
-def aus_satzbeschreibung(erhebung: str, frame: pd.DataFrame, ergebnis: Pruefergebnis, regel: str) -> list[Befund]:
+def aus_satzbeschreibung(erhebung: str, frame: pd.DataFrame, ergebnis: Formatierung, regel: str) -> list[Befund]:
     """Every field fault of a record (code outside the list, mandatory field empty, unmappable value): hard."""
     out = []
     for satz, fehler in zip(frame.itertuples(index=False), ergebnis.satz_fehler):

@@ -16,6 +16,7 @@ import datetime as dt
 
 import dagster as dg
 
+# the Dagster asset of the statutory delivery (kjh.defs.statistik)
 KEY = dg.AssetKey(["statistik", "lieferung"])
 
 
@@ -157,7 +158,7 @@ def vermerke_blockierte_lieferung(result, settings=None, *, jetzt: dt.datetime |
     """Records the delivery as withheld when the run planned it but blocking ERROR checks stopped it.
 
     Call after the job, while holding the writer lock (as `kjh run` does). Returns
-    the lieferung.Ergebnis, or None when there is nothing to record. seite: writes the Statistik page
+    the lieferung.Lieferergebnis, or None when there is nothing to record. seite: writes the Statistik page
     of the reports folder, called as seite(con, reports, berichtsjahr=..., intern=...) (`kjh run` passes
     kjh.defs.reports.statistik_seite.render_statistik_page; this package does not import the reports).
     """

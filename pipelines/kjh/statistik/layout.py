@@ -412,7 +412,7 @@ def formatiere(feld: Feld, text: str | None, kodierung: str) -> tuple[str, str |
 
 
 @dataclass
-class Pruefergebnis:
+class Formatierung:
     """The fixed-width lines and DatML values of all records, and the faults found."""
     zeilen: list[str]
     werte: list[list[tuple[str, str]]]  # per record: (field, value) of the non-empty fields
@@ -430,7 +430,7 @@ class Pruefergebnis:
         return sum(f.anzahl for f in self.fehler)
 
 
-def pruefe_und_formatiere(layout: Layout, saetze: list[dict], kontext: dict) -> Pruefergebnis:
+def pruefe_und_formatiere(layout: Layout, saetze: list[dict], kontext: dict) -> Formatierung:
     """Checks every record against the layout and builds its line (the only way lines are made)."""
     fehler: dict[tuple[str, str], Fehler] = {}
     zeilen, werte, satz_fehler = [], [], []
@@ -457,7 +457,7 @@ def pruefe_und_formatiere(layout: Layout, saetze: list[dict], kontext: dict) -> 
         zeilen.append(line)
         werte.append(paare)
         satz_fehler.append(eigene)
-    return Pruefergebnis(zeilen, werte, sorted(fehler.values(), key=lambda f: (f.feld, f.grund)), satz_fehler)
+    return Formatierung(zeilen, werte, sorted(fehler.values(), key=lambda f: (f.feld, f.grund)), satz_fehler)
 
 
 def fixed_width_bytes(layout: Layout, zeilen: list[str]) -> bytes:

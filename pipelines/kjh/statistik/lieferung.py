@@ -1,9 +1,9 @@
 """Make the draft of a statutory delivery, release it, or reproduce a recorded one byte for byte.
 
-    erstellen_alle(con, out, berichtsjahr) -> [Ergebnis]  the drafts (`kjh run`), one per office, as `entwurf`
-    erstellen(con, out, berichtsjahr)   -> Ergebnis   the draft of one office (default: that of meldestelle.yml)
-    freigeben(con, id, out)             -> Ergebnis   the final files of draft `id`, recorded as `freigegeben`
-    reproduzieren(con, id, out)         -> Ergebnis   reads only; compares sha256
+    erstellen_alle(con, out, berichtsjahr) -> [Lieferergebnis]  the drafts (`kjh run`), one per office, as `entwurf`
+    erstellen(con, out, berichtsjahr)   -> Lieferergebnis   the draft of one office (default: that of meldestelle.yml)
+    freigeben(con, id, out)             -> Lieferergebnis   the final files of draft `id`, recorded as `freigegeben`
+    reproduzieren(con, id, out)         -> Lieferergebnis   reads only; compares sha256
 
 A draft for reporting year Y lands in <out>/<Y>/entwurf/:
     HZE_<kennnummer>_<Y>.txt / _datml.xml     every record without a hard error (running numbers kept)
@@ -62,7 +62,7 @@ class KannNichtErstellen(RuntimeError):
 
 
 @dataclass
-class Ergebnis:
+class Lieferergebnis:
     """What happened; `kjh statistik`, the Dagster asset and the summary read this."""
     berichtsjahr: int | None
     status: str                       # entwurf | freigegeben | zurueckgehalten | nicht_erstellt
@@ -72,7 +72,7 @@ class Ergebnis:
     ordner: Path | None = None
     dateien: list[dict] = field(default_factory=list)        # datei, sha256, bytes, saetze
     zurueckgehalten_wegen: list[str] = field(default_factory=list)  # failed ERROR checks: no release yet
-    pruefungen: list[dict] = field(default_factory=list)     # as in pruefung.Ergebnis.as_dict
+    pruefungen: list[dict] = field(default_factory=list)     # as in pruefung.Lieferpruefung.as_dict
     abweichend: list[str] = field(default_factory=list)      # reproduce: files whose sha256 differs
     befunde: list[dict] = field(default_factory=list)        # the draft's findings (befunde.Befund.as_dict)
     offene_befunde: int = 0                                   # hard + unconfirmed soft
@@ -104,7 +104,7 @@ def _records(df) -> list[dict]:
 class _Formatiert:
     saetze: Saetze
     teil4: object                      # DataFrame of the Teil IV records
-    pruefergebnisse: dict              # erhebung -> layout.Pruefergebnis
+    pruefergebnisse: dict              # erhebung -> layout.Formatierung
 
 
 def _amt_spalte(df: pd.DataFrame, standard: str) -> pd.Series:
@@ -223,7 +223,7 @@ def _befunde(eingaben: Eingaben, f: _Formatiert, plausi: list[tuple]) -> list[be
 
 
 def _pruefen(con, eingaben: Eingaben, f: _Formatiert, alle_befunde: list, bestaetigt: set, alle_saetze: Saetze
-             ) -> tuple[list[pruefung.Ergebnis], dict]:
+             ) -> tuple[list[pruefung.Lieferpruefung], dict]:
     """The checks of one office's delivery; the reconciliation with the marts over `alle_saetze` (all offices)."""
     s = f.saetze
     ergebnisse = pruefung.pruefe_qualitaet(con, eingaben)
@@ -254,7 +254,7 @@ def _n(v: int) -> str:
     return f"{v:,}".replace(",", ".")
 
 
-def _meldung(wegen: list[str], ergebnisse: list[pruefung.Ergebnis], extra: dict) -> str:
+def _meldung(wegen: list[str], ergebnisse: list[pruefung.Lieferpruefung], extra: dict) -> str:
     counts = extra["saetze"]
     raus = sum(len(v) for v in extra["ausgeschlossen"].values())
     saetze = f"{_n(counts['HZE'])} HZE-Sätze, {_n(counts['VSM'])} § 42-Sätze, {_n(counts['TEIL4'])} Teil-IV-Positionen"
@@ -270,7 +270,7 @@ def _meldung(wegen: list[str], ergebnisse: list[pruefung.Ergebnis], extra: dict)
     return text + ". Freigabe erst nach Korrektur: " + ", ".join(wegen) + "."
 
 
-def _wegen(ergebnisse: list[pruefung.Ergebnis]) -> list[str]:
+def _wegen(ergebnisse: list[pruefung.Lieferpruefung]) -> list[str]:
     wegen = [e.name for e in ergebnisse if not e.bestanden and e.schweregrad == pruefung.ERROR]
     if "eingaben_qualitaet" in wegen:
         wegen += [d["pruefung"] for e in ergebnisse if e.name == "eingaben_qualitaet" for d in e.details]
@@ -294,7 +294,7 @@ def _vorbereiten(con, berichtsjahr: int | None, lauf_id: str | None) -> tuple[Ei
 
 
 def erstellen_alle(con, out: Path, berichtsjahr: int | None = None, *, lauf_id: str | None = None,
-                   jetzt: dt.datetime | None = None, blockiert_durch: list[dict] | None = None) -> list[Ergebnis]:
+                   jetzt: dt.datetime | None = None, blockiert_durch: list[dict] | None = None) -> list[Lieferergebnis]:
     """The drafts of the year's delivery from the newest accepted inputs, one per office; the caller holds
     the writer lock.
 
@@ -325,7 +325,7 @@ def erstellen_alle(con, out: Path, berichtsjahr: int | None = None, *, lauf_id: 
 
 def erstellen(con, out: Path, berichtsjahr: int | None = None, *, jugendamt: str | None = None,
               lauf_id: str | None = None, jetzt: dt.datetime | None = None,
-              blockiert_durch: list[dict] | None = None) -> Ergebnis:
+              blockiert_durch: list[dict] | None = None) -> Lieferergebnis:
     """The draft of one office (default: the office of meldestelle.yml); see erstellen_alle."""
     ergebnisse = erstellen_alle(con, out, berichtsjahr, lauf_id=lauf_id, jetzt=jetzt, blockiert_durch=blockiert_durch)
     if jugendamt is None:
@@ -337,8 +337,8 @@ def erstellen(con, out: Path, berichtsjahr: int | None = None, *, jugendamt: str
 
 
 def _zurueckgehalten(con, out: Path, eingaben: Eingaben, layouts: dict[str, Layout], blockiert_durch: list[dict],
-                     lauf_id: str | None, jetzt: dt.datetime | None) -> Ergebnis:
-    ergebnisse = [pruefung.Ergebnis(
+                     lauf_id: str | None, jetzt: dt.datetime | None) -> Lieferergebnis:
+    ergebnisse = [pruefung.Lieferpruefung(
         "eingaben_qualitaet", False,
         "Der Lauf hat den Export nicht gebaut, weil blockierende Prüfungen der Eingaben fehlschlugen: "
         + ", ".join(b["name"] for b in blockiert_durch) + ".", anzahl=len(blockiert_durch), details=blockiert_durch)]
@@ -352,7 +352,7 @@ def _zurueckgehalten(con, out: Path, eingaben: Eingaben, layouts: dict[str, Layo
 
 
 def _entwurf(con, out: Path, eingaben: Eingaben, layouts: dict[str, Layout], saetze: Saetze, alle: Saetze,
-             plausi: list[tuple], bestaetigt: set, lauf_id: str | None, jetzt: dt.datetime | None) -> Ergebnis:
+             plausi: list[tuple], bestaetigt: set, lauf_id: str | None, jetzt: dt.datetime | None) -> Lieferergebnis:
     formatiert = _formatieren(eingaben, layouts, saetze)
     alle_befunde = _befunde(eingaben, formatiert, plausi)
     ergebnisse, extra = _pruefen(con, eingaben, formatiert, alle_befunde, bestaetigt, alle)
@@ -366,7 +366,7 @@ def _entwurf(con, out: Path, eingaben: Eingaben, layouts: dict[str, Layout], sae
 
 def _verzeichnen(con, out: Path, eingaben: Eingaben, layouts: dict[str, Layout], formatiert: _Formatiert | None,
                  status: str, meldung: str, wegen: list[str], pruefung_json: dict, bestaetigt: set,
-                 lauf_id: str | None, jetzt: dt.datetime | None) -> Ergebnis:
+                 lauf_id: str | None, jetzt: dt.datetime | None) -> Lieferergebnis:
     """Writes the files and the audit record (or, for the same inputs again, the earlier record's files)."""
     frueher = _gleiche_lieferung(con, eingaben, layouts, status, meldung, pruefung_json)
     if frueher is not None:
@@ -396,7 +396,7 @@ def _verzeichnen(con, out: Path, eingaben: Eingaben, layouts: dict[str, Layout],
             meldung=meldung, zurueckgehalten_wegen=wegen, created_at=created_at, lauf_id=lauf_id,
             ausgabe_ordner=str(ordner.resolve()),
         ))
-        ergebnis = Ergebnis(berichtsjahr=eingaben.berichtsjahr, status=status, meldung=meldung,
+        ergebnis = Lieferergebnis(berichtsjahr=eingaben.berichtsjahr, status=status, meldung=meldung,
                             statistik_lieferung_id=lieferung_id, ordner=ordner, dateien=beschreibung,
                             zurueckgehalten_wegen=wegen, pruefungen=pruefung_json["ergebnisse"])
     ergebnis.kennnummer = eingaben.kennnummer
@@ -404,7 +404,7 @@ def _verzeichnen(con, out: Path, eingaben: Eingaben, layouts: dict[str, Layout],
     return ergebnis
 
 
-def _mit_arbeitsliste(ergebnis: Ergebnis, eingaben: Eingaben, pruefung_json: dict, bestaetigt: set) -> None:
+def _mit_arbeitsliste(ergebnis: Lieferergebnis, eingaben: Eingaben, pruefung_json: dict, bestaetigt: set) -> None:
     """The draft's findings, and the work list beside its files (as the confirmations stand now)."""
     alle = [befunde.Befund(**b) for b in pruefung_json.get("befunde", [])]
     ergebnis.befunde = [b.as_dict() for b in alle]
@@ -433,7 +433,7 @@ def _gleiche_lieferung(con, eingaben: Eingaben, layouts: dict[str, Layout], stat
 
 
 def freigeben(con, entwurf_id: int, out: Path, *, jetzt: dt.datetime | None = None, wer: str | None = None
-              ) -> Ergebnis:
+              ) -> Lieferergebnis:
     """Writes the final files of draft `entwurf_id` and records them, when nothing blocks its release.
 
     Refused (KannNichtErstellen) when the draft is unknown, not a draft, not
@@ -494,12 +494,12 @@ def freigeben(con, entwurf_id: int, out: Path, *, jetzt: dt.datetime | None = No
         meldung=meldung, zurueckgehalten_wegen=[], created_at=created_at, lauf_id=None,
         ausgabe_ordner=str(ordner.resolve()),
     ))
-    return Ergebnis(berichtsjahr=e.berichtsjahr, status=FREIGEGEBEN, meldung=meldung,
+    return Lieferergebnis(berichtsjahr=e.berichtsjahr, status=FREIGEGEBEN, meldung=meldung,
                     statistik_lieferung_id=lieferung_id, ordner=ordner, dateien=beschreibung,
                     pruefungen=pruefung_json.get("ergebnisse", []))
 
 
-def reproduzieren(con, statistik_lieferung_id: int, out: Path) -> Ergebnis:
+def reproduzieren(con, statistik_lieferung_id: int, out: Path) -> Lieferergebnis:
     """Writes a recorded draft or release again from the raw history and compares every file's sha256."""
     e = audit.lesen(con, statistik_lieferung_id)
     if e is None:
@@ -530,7 +530,7 @@ def reproduzieren(con, statistik_lieferung_id: int, out: Path) -> Ergebnis:
                f"{len(written)} Dateien, sha256 wie verzeichnet." if not abweichend else
                f"Lieferung Nr. {e.statistik_lieferung_id}: {len(abweichend)} Datei(en) weichen von der verzeichneten "
                f"sha256 ab: {', '.join(abweichend)}.")
-    return Ergebnis(berichtsjahr=e.berichtsjahr, status=e.status, meldung=meldung,
+    return Lieferergebnis(berichtsjahr=e.berichtsjahr, status=e.status, meldung=meldung,
                     statistik_lieferung_id=e.statistik_lieferung_id, neu=False, ordner=ordner, dateien=beschreibung,
                     zurueckgehalten_wegen=e.zurueckgehalten_wegen, pruefungen=e.pruefung.get("ergebnisse", []),
                     abweichend=abweichend)

@@ -34,16 +34,15 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from kjh.quality.rules import ERROR, WARN
 from kjh.statistik.eingaben import Eingaben
-from kjh.statistik.layout import Pruefergebnis, fehler_text
+from kjh.statistik.layout import Formatierung, fehler_text
 from kjh.statistik.saetze import INOBHUTNAHME, SPFH, Saetze
 
-ERROR = "ERROR"
-WARN = "WARN"
 # assets whose ERROR results in audit.pruefergebnisse withhold the delivery: the GX suites of the
 # inputs (the integrity of the exports). The plausibility checks of the statistics office act per
 # record instead (kjh.statistik.befunde): a help of an earlier year blocks nothing.
-QUALITAET_ASSETS = ("raw/hilfen", "raw/traeger", "raw/zahlungen")
+EINGABE_ASSETS = ("raw/hilfen", "raw/traeger", "raw/zahlungen")
 DATEI, SATZ = "datei", "satz"
 MAX_BEISPIELE = 5
 
@@ -106,7 +105,7 @@ DEFINITION = {p.name: p for p in PRUEFUNGEN}
 
 
 @dataclass
-class Ergebnis:
+class Lieferpruefung:
     name: str
     bestanden: bool
     meldung: str
@@ -133,46 +132,46 @@ def qualitaet_lauf(con, lauf_id: str | None) -> dict:
         if lauf_id:
             rows = con.execute(
                 "select lauf_id, max(geprueft_am) from audit.pruefergebnisse where lauf_id = ? and list_contains(?, asset) "
-                "group by lauf_id", [lauf_id, list(QUALITAET_ASSETS)]).fetchall()
+                "group by lauf_id", [lauf_id, list(EINGABE_ASSETS)]).fetchall()
             if rows:
                 return {"lauf_id": rows[0][0], "geprueft_am": rows[0][1].isoformat(timespec="seconds")}
         rows = con.execute(
             "select lauf_id, max(geprueft_am) as t from audit.pruefergebnisse where list_contains(?, asset) "
-            "group by lauf_id order by t desc limit 1", [list(QUALITAET_ASSETS)]).fetchall()
+            "group by lauf_id order by t desc limit 1", [list(EINGABE_ASSETS)]).fetchall()
     except duckdb.CatalogException:
         return {}
     return {"lauf_id": rows[0][0], "geprueft_am": rows[0][1].isoformat(timespec="seconds")} if rows else {}
 
 
-def pruefe_qualitaet(con, eingaben: Eingaben) -> list[Ergebnis]:
+def pruefe_qualitaet(con, eingaben: Eingaben) -> list[Lieferpruefung]:
     lauf = eingaben.qualitaet
     if not lauf:
         return [
-            Ergebnis("eingaben_qualitaet", True, "Keine Ergebnisse der Qualitätsprüfungen im Warehouse "
+            Lieferpruefung("eingaben_qualitaet", True, "Keine Ergebnisse der Qualitätsprüfungen im Warehouse "
                      "(audit.pruefergebnisse): nicht geprüft."),
-            Ergebnis("qualitaet_aktuell", False, "Die Qualitätsprüfungen sind für diese Eingaben nicht gelaufen: "
+            Lieferpruefung("qualitaet_aktuell", False, "Die Qualitätsprüfungen sind für diese Eingaben nicht gelaufen: "
                      "kjh run ausführen, damit sie vor der Lieferung prüfen."),
         ]
     failed = con.execute(
         """select pruefung, fehlerhafte_zeilen, meldung from audit.pruefergebnisse
            where lauf_id = ? and list_contains(?, asset) and schweregrad = 'ERROR' and not bestanden order by pruefung""",
-        [lauf["lauf_id"], list(QUALITAET_ASSETS)]).fetchall()
+        [lauf["lauf_id"], list(EINGABE_ASSETS)]).fetchall()
     details = [{"pruefung": r[0], "fehlerhafte_zeilen": int(r[1]), "meldung": r[2]} for r in failed]
     if failed:
-        q = Ergebnis("eingaben_qualitaet", False,
+        q = Lieferpruefung("eingaben_qualitaet", False,
                      "Nicht bestandene ERROR-Prüfungen der Eingaben: " + ", ".join(r[0] for r in failed) + ".",
                      anzahl=len(failed), details=details)
     else:
-        q = Ergebnis("eingaben_qualitaet", True, f"Alle ERROR-Prüfungen der Eingaben bestanden (Lauf vom "
+        q = Lieferpruefung("eingaben_qualitaet", True, f"Alle ERROR-Prüfungen der Eingaben bestanden (Lauf vom "
                      f"{_dt(lauf['geprueft_am'])}).")
     geladen = con.execute("select max(geladen_am) from audit.lieferungen where list_contains(?, lieferung_id)",
                           [[x["lieferung_id"] for x in eingaben.lieferungen]]).fetchall()[0][0]
     geprueft = dt.datetime.fromisoformat(lauf["geprueft_am"])
     if geladen is not None and geprueft < geladen.replace(microsecond=0):
-        a = Ergebnis("qualitaet_aktuell", False, f"Die letzten Qualitätsprüfungen ({_dt(lauf['geprueft_am'])}) sind "
+        a = Lieferpruefung("qualitaet_aktuell", False, f"Die letzten Qualitätsprüfungen ({_dt(lauf['geprueft_am'])}) sind "
                      f"älter als die neueste Eingabe (geladen {geladen:%d.%m.%Y %H:%M}): kjh run ausführen.")
     else:
-        a = Ergebnis("qualitaet_aktuell", True, "Die Qualitätsprüfungen liefen auf dem Stand der Eingaben.")
+        a = Lieferpruefung("qualitaet_aktuell", True, "Die Qualitätsprüfungen liefen auf dem Stand der Eingaben.")
     return [q, a]
 
 
@@ -181,23 +180,23 @@ def _dt(iso: str) -> str:
 
 
 # ------------------------------------------------------------------ survey
-def pruefe_vollstaendig(eingaben: Eingaben) -> Ergebnis:
+def pruefe_vollstaendig(eingaben: Eingaben) -> Lieferpruefung:
     ende = dt.date(eingaben.berichtsjahr, 12, 31)
     if eingaben.stand_zahlungen is None:
-        return Ergebnis("eingaben_vollstaendig", False, "Keine zahlungen-Lieferung: Teil IV ist leer.")
+        return Lieferpruefung("eingaben_vollstaendig", False, "Keine zahlungen-Lieferung: Teil IV ist leer.")
     if eingaben.stand_zahlungen < ende:
-        return Ergebnis("eingaben_vollstaendig", False,
+        return Lieferpruefung("eingaben_vollstaendig", False,
                         f"Die neueste zahlungen-Lieferung hat den Stand {eingaben.stand_zahlungen:%d.%m.%Y}: Buchungen "
                         f"bis zum 31.12.{eingaben.berichtsjahr} fehlen noch, Teil IV wäre unvollständig.")
-    return Ergebnis("eingaben_vollstaendig", True, f"Buchungen bis Stand {eingaben.stand_zahlungen:%d.%m.%Y}.")
+    return Lieferpruefung("eingaben_vollstaendig", True, f"Buchungen bis Stand {eingaben.stand_zahlungen:%d.%m.%Y}.")
 
 
-def pruefe_satzbeschreibung(name: str, erhebung: str, ergebnis: Pruefergebnis, saetze: int) -> Ergebnis:
+def pruefe_satzbeschreibung(name: str, erhebung: str, ergebnis: Formatierung, saetze: int) -> Lieferpruefung:
     if ergebnis.fehlerfrei:
-        return Ergebnis(name, True, f"{erhebung}: {_n(saetze, 'Satz', 'Sätze')} passen zur Satzbeschreibung.")
+        return Lieferpruefung(name, True, f"{erhebung}: {_n(saetze, 'Satz', 'Sätze')} passen zur Satzbeschreibung.")
     teile = [f"{f.feld} {f.bezeichnung}: {fehler_text(f.grund, f.werte, 3)} ({_n(f.anzahl, 'Satz', 'Sätze')})"
              for f in ergebnis.fehler[:8]]
-    return Ergebnis(name, False, f"{erhebung}: " + "; ".join(teile) + (" …" if len(ergebnis.fehler) > 8 else ""),
+    return Lieferpruefung(name, False, f"{erhebung}: " + "; ".join(teile) + (" …" if len(ergebnis.fehler) > 8 else ""),
                     anzahl=ergebnis.fehlerhafte_saetze, details=[f.as_dict() for f in ergebnis.fehler])
 
 
@@ -259,17 +258,17 @@ def _frame(s: Saetze, erhebung: str) -> pd.DataFrame:
     return {"HZE": s.hze, "VSM": s.vsm}[erhebung]
 
 
-def pruefe_saetze(name: str, s: Saetze, jahr: int) -> Ergebnis:
+def pruefe_saetze(name: str, s: Saetze, jahr: int) -> Lieferpruefung:
     """One of SATZPRUEFUNGEN as a check result (records counted, a few running numbers)."""
     masken, *_ = SATZPRUEFUNGEN[name]
     details = [{"erhebung": e, "grund": grund, "anzahl": int(m.sum()), "lfd_nr": _beispiele(_frame(s, e), m)}
                for e, grund, m in masken(s, jahr) if m.any()]
     if not details:
-        return Ergebnis(name, True, _OK[name].format(jahr=jahr))
+        return Lieferpruefung(name, True, _OK[name].format(jahr=jahr))
     n = sum(d["anzahl"] for d in details)
     text = "; ".join(f"{d['erhebung']} {d['grund']}: {_n(d['anzahl'], 'Satz', 'Sätze')} (lfd. Nr. "
                      f"{', '.join(map(str, d['lfd_nr']))})" for d in details)
-    return Ergebnis(name, False, text + ". " + SATZPRUEFUNGEN[name][3], anzahl=n, details=details)
+    return Lieferpruefung(name, False, text + ". " + SATZPRUEFUNGEN[name][3], anzahl=n, details=details)
 
 
 def satz_befunde(s: Saetze, jahr: int) -> list:
@@ -284,37 +283,37 @@ def satz_befunde(s: Saetze, jahr: int) -> list:
     return out
 
 
-def pruefe_befunde(name: str, befunde: list, bestaetigt: set[tuple]) -> Ergebnis:
+def pruefe_befunde(name: str, befunde: list, bestaetigt: set[tuple]) -> Lieferpruefung:
     """plausibilitaet_saetze (the hard findings from the plausibility checks) or weiche_befunde_bestaetigt."""
     from kjh.statistik.befunde import HART, WEICH
 
     if name == "plausibilitaet_saetze":
         mine = [b for b in befunde if b.klasse == HART and b.regel.startswith("plausi.")]
         if not mine:
-            return Ergebnis(name, True, "Kein Satz des Berichtsjahres hat einen harten Plausibilitätsfehler.")
+            return Lieferpruefung(name, True, "Kein Satz des Berichtsjahres hat einen harten Plausibilitätsfehler.")
         regeln = sorted({b.regel for b in mine})
-        return Ergebnis(name, False, f"{_n(len({(b.erhebung, b.lfd_nr) for b in mine}), 'Satz hat', 'Sätze haben')} "
+        return Lieferpruefung(name, False, f"{_n(len({(b.erhebung, b.lfd_nr) for b in mine}), 'Satz hat', 'Sätze haben')} "
                         f"harte Plausibilitätsfehler ({', '.join(regeln)}): sie fehlen im Entwurf; im Fachverfahren "
                         "korrigieren (Arbeitsliste).", anzahl=len(mine),
                         details=[{"regel": r, "anzahl": sum(b.regel == r for b in mine)} for r in regeln])
     weich = [b for b in befunde if b.klasse == WEICH]
     offen = [b for b in weich if b.schluessel not in bestaetigt]
     if not offen:
-        return Ergebnis(name, True, f"Alle {_n(len(weich), 'weiche Befund', 'weichen Befunde')} sind bestätigt."
+        return Lieferpruefung(name, True, f"Alle {_n(len(weich), 'weiche Befund', 'weichen Befunde')} sind bestätigt."
                         if weich else "Keine weichen Befunde.")
     regeln = sorted({b.regel for b in offen})
-    return Ergebnis(name, False, f"{_n(len(offen), 'weicher Befund', 'weiche Befunde')} offen ({', '.join(regeln)}; "
+    return Lieferpruefung(name, False, f"{_n(len(offen), 'weicher Befund', 'weiche Befunde')} offen ({', '.join(regeln)}; "
                     f"{len(weich) - len(offen)} bestätigt): prüfen und mit kjh statistik --bestaetigen begründen "
                     "(Arbeitsliste). Sie halten die Lieferung nicht auf.", anzahl=len(offen),
                     details=[{"regel": r, "anzahl": sum(b.regel == r for b in offen)} for r in regeln])
 
 
-def pruefe_merkmale(s: Saetze) -> Ergebnis:
+def pruefe_merkmale(s: Saetze) -> Lieferpruefung:
     h = s.hze
     n = int(h["ort_der_durchfuehrung"].isna().sum()) if not h.empty else 0
     if not n:
-        return Ergebnis("merkmale_vollstaendig", True, "Alle HZE-Sätze tragen einen Ort der Durchführung.")
-    return Ergebnis("merkmale_vollstaendig", False,
+        return Lieferpruefung("merkmale_vollstaendig", True, "Alle HZE-Sätze tragen einen Ort der Durchführung.")
+    return Lieferpruefung("merkmale_vollstaendig", False,
                     f"{_n(n, 'HZE-Satz', 'HZE-Sätze')} ohne Ort der Durchführung (EF5 leer): im Export leer, d. h. "
                     "„üblicher Ort“ – kjh erfindet keinen. Im Fachverfahren nachtragen.",
                     anzahl=n, details=[{"lfd_nr": _beispiele(h, h["ort_der_durchfuehrung"].isna())}])
@@ -329,14 +328,14 @@ def _marts_stand(con) -> dt.date | None:
     return rows[0][0] if rows else None
 
 
-def abgleich_fallzahlen(con, eingaben: Eingaben, s: Saetze) -> tuple[Ergebnis, list[dict]]:
+def abgleich_fallzahlen(con, eingaben: Eingaben, s: Saetze) -> tuple[Lieferpruefung, list[dict]]:
     jahr = eingaben.berichtsjahr
     try:
         mart = con.execute("""select hilfeart, sum(laufend_31_12)::bigint, sum(beendet)::bigint
                               from marts.fallzahlen_jahr where jahr = ? group by hilfeart""", [jahr]).fetchall()
         jahre = con.execute("select min(jahr), max(jahr) from marts.fallzahlen_jahr").fetchall()[0]
     except duckdb.CatalogException:
-        return Ergebnis("abgleich_fallzahlen", False, "marts.fallzahlen_jahr fehlt: erst die Marts bauen (kjh run)."), []
+        return Lieferpruefung("abgleich_fallzahlen", False, "marts.fallzahlen_jahr fehlt: erst die Marts bauen (kjh run)."), []
     marts = {r[0]: (int(r[1]), int(r[2])) for r in mart}
     codes = eingaben.hilfeart_statistik_code
     h = s.hze
@@ -365,7 +364,7 @@ def abgleich_fallzahlen(con, eingaben: Eingaben, s: Saetze) -> tuple[Ergebnis, l
                        "zusammengefasst": zus, "stimmt": ok, "hinweis": hinweis})
     falsch = [z for z in zeilen if not z["stimmt"]]
     if jahre[0] is None or not (jahre[0] <= jahr <= jahre[1]):
-        return Ergebnis("abgleich_fallzahlen", False,
+        return Lieferpruefung("abgleich_fallzahlen", False,
                         f"marts.fallzahlen_jahr enthält das Jahr {jahr} nicht (Jahre {jahre[0]}–{jahre[1]}); für "
                         "frühere Jahre die dbt-Variable erstes_berichtsjahr setzen und die Marts neu bauen."), zeilen
     if falsch:
@@ -373,11 +372,11 @@ def abgleich_fallzahlen(con, eingaben: Eingaben, s: Saetze) -> tuple[Ergebnis, l
         hint = (f" Die Marts stehen auf dem Hilfen-Stand {stand:%d.%m.%Y}, die Lieferung auf "
                 f"{eingaben.stand_hilfen:%d.%m.%Y}: Marts neu bauen (kjh run)."
                 if stand is not None and stand != eingaben.stand_hilfen else "")
-        return Ergebnis("abgleich_fallzahlen", False,
+        return Lieferpruefung("abgleich_fallzahlen", False,
                         "Sätze weichen von marts.fallzahlen_jahr ab bei Hilfeart "
                         + ", ".join(z["hilfeart"] for z in falsch) + "." + hint, anzahl=len(falsch), details=falsch), zeilen
     gesamt = sum(z["saetze_laufend"] + z["saetze_beendet"] for z in zeilen)
-    return Ergebnis("abgleich_fallzahlen", True,
+    return Lieferpruefung("abgleich_fallzahlen", True,
                     f"{_n(gesamt, 'Satz stimmt', 'Sätze stimmen')} mit marts.fallzahlen_jahr {jahr} überein "
                     "(je Hilfeart, SPFH je Familie, § 42 beendete)."), zeilen
 
@@ -390,14 +389,14 @@ def _hilfeart_key(h: str):
         return (9999.0, h)
 
 
-def abgleich_ausgaben(con, eingaben: Eingaben, s: Saetze) -> tuple[Ergebnis, list[dict]]:
+def abgleich_ausgaben(con, eingaben: Eingaben, s: Saetze) -> tuple[Lieferpruefung, list[dict]]:
     jahr = eingaben.berichtsjahr
     try:
         mart = con.execute("""select teilplan, cast(sum(ausgaben_eur) * 100 as bigint),
                                      cast(sum(einnahmen_eur) * 100 as bigint)
                               from marts.ausgaben_jahr where haushaltsjahr = ? group by teilplan""", [jahr]).fetchall()
     except duckdb.CatalogException:
-        return Ergebnis("abgleich_ausgaben", False, "marts.ausgaben_jahr fehlt: erst die Marts bauen (kjh run)."), []
+        return Lieferpruefung("abgleich_ausgaben", False, "marts.ausgaben_jahr fehlt: erst die Marts bauen (kjh run)."), []
     marts = {r[0]: (int(r[1]), int(r[2])) for r in mart}
     t = s.teil4
     mine = {}
@@ -417,12 +416,12 @@ def abgleich_ausgaben(con, eingaben: Eingaben, s: Saetze) -> tuple[Ergebnis, lis
     zeilen.append({"teilplan": "gesamt", **summe, "stimmt": summe_ok})
     falsch = [z for z in zeilen if not z["stimmt"]]
     if falsch:
-        return Ergebnis("abgleich_ausgaben", False,
+        return Lieferpruefung("abgleich_ausgaben", False,
                         "Teil IV weicht von marts.ausgaben_jahr ab: " + ", ".join(
                             f"Teilplan {z['teilplan']} (Ausgaben {_eur(z['teil4_ausgaben_cent'] - z['marts_ausgaben_cent'])}"
                             f", Einnahmen {_eur(z['teil4_einnahmen_cent'] - z['marts_einnahmen_cent'])})" for z in falsch)
                         + ". Marts neu bauen (kjh run) oder Abweichung klären.", anzahl=len(falsch), details=falsch), zeilen
-    return Ergebnis("abgleich_ausgaben", True,
+    return Lieferpruefung("abgleich_ausgaben", True,
                     f"Teil IV stimmt mit marts.ausgaben_jahr {jahr} auf den Cent überein: Ausgaben "
                     f"{_eur(summe['teil4_ausgaben_cent'])}, Einnahmen {_eur(summe['teil4_einnahmen_cent'])}."), zeilen
 

@@ -38,7 +38,7 @@ from kjh.statistik import audit
 from kjh.statistik.eingaben import Eingaben
 from kjh.statistik.layout import LayoutError, layout_for, layout_recorded
 from kjh.statistik.lieferung import saetze_der_lieferung
-from kjh.statistik.pruefung import QUALITAET_ASSETS
+from kjh.statistik.pruefung import EINGABE_ASSETS
 
 ALLE = "Summe"
 KENNZAHLEN = {"im_jahr": "Hilfen im Jahr (andauernd am 31.12. + beendet)", "laufend": "andauernd am 31.12.",
@@ -319,7 +319,7 @@ def _blockiert_spaeter(con, e: audit.Eintrag) -> list[tuple]:
             """select lauf_id, max(geprueft_am) as t, string_agg(distinct pruefung, ', ' order by pruefung)
                from audit.pruefergebnisse
                where list_contains(?, asset) and schweregrad = 'ERROR' and not bestanden and geprueft_am > ?
-               group by lauf_id order by t desc limit 1""", [list(QUALITAET_ASSETS), e.created_at]).fetchall()
+               group by lauf_id order by t desc limit 1""", [list(EINGABE_ASSETS), e.created_at]).fetchall()
     except duckdb.CatalogException:
         return []
     return [r for r in rows if r[0] != e.lauf_id]

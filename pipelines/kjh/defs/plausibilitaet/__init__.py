@@ -24,9 +24,9 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from kjh.contract import LOAD_ORDER
-from kjh.defs.quality.checks import check_result, ensure_run_results
+from kjh.defs.qualitaet.checks import check_result, ensure_run_results
 from kjh.quality import finanzkontrollen, plausibilitaet
-from kjh.quality.rules import ERROR, INFO, WARN, Ergebnis
+from kjh.quality.rules import ERROR, INFO, WARN, Pruefergebnis
 from kjh.quality.sql_pruefungen import SqlPruefung
 from kjh.settings import RunSettings
 from kjh.warehouse.lock import writer_lock
@@ -50,22 +50,15 @@ def _gruppen() -> list[tuple[dg.AssetKey, str, str, tuple[SqlPruefung, ...], lis
             mine = tuple(p for p in pruefungen if p.asset == asset)
             # an INFO statistic rides with the check of its asset (stored, never failing)
             assert all(p.schweregrad in (schweregrad, INFO) for p in mine), asset
-            gruppen.append((dg.AssetKey(asset.split("/")), check, schweregrad, mine, _deps(mine)))
+            key = dg.AssetKey(asset.split("/"))
+            gruppen.append((key, check, schweregrad, mine, [d for d in _deps(mine) if d != key]))
     return gruppen
 
 
 def _deps(pruefungen) -> list[dg.AssetKey]:
-    """Tables the checks read besides their own asset (must be built before the check runs)."""
-    sql = " ".join(p.alle_sql for p in pruefungen)
-    deps = []
-    for key, table in ((["intermediate", "int_berichtsstand"], "intermediate.int_berichtsstand"),
-                       (["intermediate", "int_hilfen_monate"], "intermediate.int_hilfen_monate"),
-                       (["intermediate", "int_zahlungen_periodengerecht"],
-                        "intermediate.int_zahlungen_periodengerecht"),
-                       (["raw", "traeger"], "raw.traeger")):
-        if table in sql:
-            deps.append(dg.AssetKey(key))
-    return deps
+    """The relations the checks declare they read besides their own asset (SqlPruefung.liest):
+    built before the check runs."""
+    return [dg.AssetKey(rel.split(".")) for rel in dict.fromkeys(r for p in pruefungen for r in p.liest)]
 
 
 def _check(asset_key: dg.AssetKey, check_name: str, schweregrad: str, pruefungen: tuple[SqlPruefung, ...],
@@ -102,12 +95,12 @@ plausibilitaet_checks = [_check(*g) for g in GRUPPEN]
 
 # The Dagster checks holding the ERROR items of the statistics office (hard errors of records; the
 # statutory export evaluates them per record of its year, kjh.statistik.befunde).
-BLOCKING_CHECKS = [dg.AssetCheckKey(key, check)
+PLAUSI_ERROR_CHECKS = [dg.AssetCheckKey(key, check)
                    for key, check, schweregrad, _, _ in GRUPPEN if schweregrad == ERROR]
-QUALITAET_ASSETS = tuple(dict.fromkeys(p.asset for p in ALLE_PRUEFUNGEN if p.schweregrad == ERROR))
+PLAUSI_ERROR_ASSETS = tuple(dict.fromkeys(p.asset for p in ALLE_PRUEFUNGEN if p.schweregrad == ERROR))
 
 
-def ensure_results(con, lauf_id: str, pruefungen: tuple[SqlPruefung, ...], check_name: str) -> list[Ergebnis]:
+def ensure_results(con, lauf_id: str, pruefungen: tuple[SqlPruefung, ...], check_name: str) -> list[Pruefergebnis]:
     """This run's results of these checks: read when an earlier step of the run
     wrote them, otherwise run and written. Caller holds the writer lock."""
     from kjh.quality import results
@@ -160,5 +153,5 @@ def defs() -> dg.Definitions:
     return dg.Definitions(assets=[pruefergebnisse], asset_checks=plausibilitaet_checks)
 
 
-__all__ = ["ALLE_PRUEFUNGEN", "BLOCKING_CHECKS", "FINANZ_CHECK", "PLAUSI_ERROR_CHECK", "PLAUSI_WARN_CHECK",
-           "PRUEFERGEBNISSE", "QUALITAET_ASSETS", "check_result", "defs", "ensure_results"]
+__all__ = ["ALLE_PRUEFUNGEN", "PLAUSI_ERROR_CHECKS", "FINANZ_CHECK", "PLAUSI_ERROR_CHECK", "PLAUSI_WARN_CHECK",
+           "PRUEFERGEBNISSE", "PLAUSI_ERROR_ASSETS", "check_result", "defs", "ensure_results"]

@@ -14,7 +14,7 @@ from dagster_duckdb import DuckDBResource
 from kjh.defs.plausibilitaet import PRUEFERGEBNISSE
 from kjh.settings import RunSettings
 
-GROUP = "reports"
+GROUP = "berichte"  # as the asset keys berichte/…
 MARTS = (
     "fallzahlen_jahr", "fallzahlen_monat", "ausgaben_jahr", "ausgaben_monat", "kosten_je_fall", "eckwerte_jahr",
     "budget_auslastung", "traeger_kennzahlen", "budget_verbleib_jahr", "prognose_backtest", "prognose_genauigkeit",

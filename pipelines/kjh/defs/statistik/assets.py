@@ -5,8 +5,8 @@ with. Two safeguards, both needed:
 
 * The quality ERROR checks on raw/hilfen, raw/traeger and raw/zahlungen are
   not blocking in Dagster (that would skip every mart and controller report);
-  this asset depends on their results explicitly: it makes sure this run's
-  results are there (kjh.defs.quality.checks.ensure_run_results) and its own
+  this asset depends on their results explicitly: on the asset
+  qualitaet/pruefergebnisse, which holds every result of the run, and its own
   blocking check `eingaben_qualitaet` fails on any failed ERROR among them.
   When an upstream step fails (dbt), the asset does not run at all; `kjh run`
   then records the withheld delivery (kjh.statistik.vermerke_blockierte_lieferung)
@@ -27,18 +27,18 @@ statistik_seite (paths and counts, no record values).
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from kjh.defs.quality.checks import ensure_run_results
+from kjh.defs.plausibilitaet import PRUEFERGEBNISSE
 from kjh.settings import RunSettings
 from kjh.statistik import ausgabe_ordner
 from kjh.statistik import arbeitsliste
-from kjh.statistik.lieferung import NICHT_ERSTELLT, Ergebnis, KannNichtErstellen, erstellen_alle
+from kjh.statistik.ergebnis import KEY
+from kjh.statistik.lieferung import NICHT_ERSTELLT, Lieferergebnis, KannNichtErstellen, erstellen_alle
 from kjh.statistik.pruefung import DATEI, ERROR, PRUEFUNGEN, SATZ
 from kjh.defs.reports.statistik_seite import render_statistik_page
 from kjh.warehouse.connection import ensure_schema
 from kjh.warehouse.lock import writer_lock
 
 GROUP = "statistik"
-KEY = dg.AssetKey(["statistik", "lieferung"])
 EINGABEN = [dg.AssetKey(["raw", art]) for art in ("hilfen", "traeger", "zahlungen")]
 MARTS = [dg.AssetKey(["marts", "fallzahlen_jahr"]), dg.AssetKey(["marts", "ausgaben_jahr"]),
          dg.AssetKey(["intermediate", "int_hilfen_episoden"])]  # the plausibility checks' asset
@@ -53,7 +53,7 @@ CHECK_SPECS = [
 ]
 
 
-def metadata(ergebnisse: list[Ergebnis], seite=None) -> dict:
+def metadata(ergebnisse: list[Lieferergebnis], seite=None) -> dict:
     """The main office's delivery in the classic keys; with several offices also one row per office."""
     ergebnis = ergebnisse[0]
     meta = {
@@ -86,7 +86,7 @@ def metadata(ergebnisse: list[Ergebnis], seite=None) -> dict:
     return meta
 
 
-def check_results(ergebnisse: list[Ergebnis], selected) -> list[dg.AssetCheckResult]:
+def check_results(ergebnisse: list[Lieferergebnis], selected) -> list[dg.AssetCheckResult]:
     """One result per check over every office's delivery: passed when it passed for each."""
     mehrere = len(ergebnisse) > 1
     out = []
@@ -108,7 +108,7 @@ def check_results(ergebnisse: list[Ergebnis], selected) -> list[dg.AssetCheckRes
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(KEY, group_name=GROUP, deps=EINGABEN + MARTS, description=(
+    specs=[dg.AssetSpec(KEY, group_name=GROUP, deps=EINGABEN + MARTS + [PRUEFERGEBNISSE], description=(
         "Draft of the reporting year's statutory delivery (HZE, § 42, Teil IV) as fixed-width files and "
         "DatML/RAW: every record without a hard error, checked against the record layouts and the survey's "
         "plausibility, reconciled with the marts, with the clerk's work list. Released with "
@@ -122,13 +122,10 @@ def statistik_lieferung(context: dg.AssetExecutionContext, warehouse: DuckDBReso
     out = ausgabe_ordner(settings)
     with writer_lock(settings.warehouse, wait_seconds=600), warehouse.get_connection() as con:
         ensure_schema(con)
-        # decide on this run's quality results of the inputs (see ensure_run_results)
-        ensure_run_results(con, [k.path[-1] for k in EINGABEN], lauf_id=context.run.run_id,
-                           reports=settings.reports, log=context.log.info)
         try:
             ergebnisse = erstellen_alle(con, out, settings.year, lauf_id=context.run.run_id)
         except KannNichtErstellen as exc:
-            ergebnisse = [Ergebnis(berichtsjahr=settings.year, status=NICHT_ERSTELLT, meldung=str(exc))]
+            ergebnisse = [Lieferergebnis(berichtsjahr=settings.year, status=NICHT_ERSTELLT, meldung=str(exc))]
         seite = render_statistik_page(con, settings.reports, berichtsjahr=ergebnisse[0].berichtsjahr,
                                       intern=settings.intern)
         if settings.intern:  # the internal site also carries the clerk's work list

@@ -1,16 +1,16 @@
 """Quality area: Great Expectations suites on the raw tables as Dagster asset checks.
 
 Merge into kjh.definitions with `quality.defs()`; the checks use the
-`warehouse` resource. BLOCKING_CHECKS are the ERROR checks the statutory export
+`warehouse` resource. ERROR_CHECKS are the ERROR checks the statutory export
 must depend on.
 """
 import dagster as dg
 
-from kjh.defs.quality.checks import BLOCKING_CHECKS, ERROR_CHECK, WARN_CHECK, quality_checks
+from kjh.defs.qualitaet.checks import ERROR_CHECKS, ERROR_CHECK, WARN_CHECK, quality_checks
 
 
 def defs() -> dg.Definitions:
     return dg.Definitions(asset_checks=quality_checks)
 
 
-__all__ = ["BLOCKING_CHECKS", "ERROR_CHECK", "WARN_CHECK", "defs"]
+__all__ = ["ERROR_CHECKS", "ERROR_CHECK", "WARN_CHECK", "defs"]

@@ -28,7 +28,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from kjh.contract import LOAD_ORDER, load_contract
-from kjh.quality.rules import ERROR, WARN, Ergebnis, Suite
+from kjh.quality.rules import ERROR, WARN, Pruefergebnis, Suite
 from kjh.quality.suites import SUITES
 from kjh.settings import RunSettings
 from kjh.warehouse.connection import ensure_schema
@@ -48,7 +48,7 @@ def _description(suite: Suite, schweregrad: str) -> str:
     return f"{prefix} {suite.beschreibung} Prüfungen: {names}."
 
 
-def check_result(asset_key: dg.AssetKey, ergebnisse: list[Ergebnis], schweregrad: str, *, data_docs=None,
+def check_result(asset_key: dg.AssetKey, ergebnisse: list[Pruefergebnis], schweregrad: str, *, data_docs=None,
                  sekunden: float | None = None, check_name: str | None = None) -> dg.AssetCheckResult:
     """The Dagster result of one severity: passed when every check of it passed."""
     mine = [e for e in ergebnisse if e.schweregrad == schweregrad]
@@ -166,7 +166,7 @@ quality_checks = [_quality_check(group, f"kjh_qualitaet_{group[0]}") for group i
 quality_checks.append(_quality_check(_GROUPS[-1], "kjh_qualitaet"))
 
 # What the statutory export must depend on (and `kjh run` names when it is withheld).
-BLOCKING_CHECKS = [dg.AssetCheckKey(dg.AssetKey(["raw", art]), ERROR_CHECK) for art in LOAD_ORDER]
+ERROR_CHECKS = [dg.AssetCheckKey(dg.AssetKey(["raw", art]), ERROR_CHECK) for art in LOAD_ORDER]
 
 
 def ensure_run_results(con, arts, *, lauf_id: str, reports, log=None) -> None:
