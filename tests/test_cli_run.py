@@ -4,8 +4,7 @@ import subprocess
 import sys
 
 from tests.conftest import query, table_fingerprints
-from tests.exports import (HILFEN_HEADER, TRAEGER_HEADER, ZAHLUNGEN_HEADER, buchung, hilfe, traeger, write,
-                           write_sozialraeume)
+from tests.exports import HILFEN_HEADER, TRAEGER_HEADER, ZAHLUNGEN_HEADER, buchung, hilfe, traeger, write, write_sozialraeume
 
 
 def kjh(*args, env=None):

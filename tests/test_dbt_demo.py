@@ -82,7 +82,7 @@ class Hand:
     def help_years(self):
         for year in self.years:
             start, d = dt.date(year, 1, 1), self.reference_date(year)
-            for hilfe_id, ags, hilfeart, beginn, ende, alter in self.current:
+            for _hilfe_id, ags, hilfeart, beginn, ende, alter in self.current:
                 running = beginn <= d and (ende is None or ende > d)
                 begun = start <= beginn <= d
                 ended = ende is not None and start <= ende <= d

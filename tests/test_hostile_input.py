@@ -11,8 +11,7 @@ import sys
 
 from kjh.ingest import faults
 from tests.conftest import query
-from tests.exports import (HILFEN_HEADER, TRAEGER_HEADER, ZAHLUNGEN_HEADER, buchung, hilfe, traeger, write,
-                           write_sozialraeume)
+from tests.exports import HILFEN_HEADER, TRAEGER_HEADER, ZAHLUNGEN_HEADER, buchung, hilfe, traeger, write, write_sozialraeume
 from tests.leak_scan import find_values, personal_values
 
 

@@ -349,7 +349,7 @@ def test_cost_table_symbols_follow_the_rule(demo_site, browser):
     """'/' in Netto je Fallmonat exactly where fewer than MINDESTNENNER_FAELLE helps stand behind the rate."""
     from kjh_reports import geheimhaltung as gh
     from kjh_reports.pages import sozialraum_datei
-    from kjh_reports.schutz import UEBRIGE, schuetze
+    from kjh_reports.schutz import schuetze
 
     d, _, _ = _wahrheit(demo_site["warehouse"])
     g = schuetze(d, False)

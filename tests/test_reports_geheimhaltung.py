@@ -14,7 +14,7 @@ import pytest
 from kjh_reports import geheimhaltung as gh
 from kjh_reports.format import datum, eur, monat, parse_zahl, prozent, zahl
 
-P, S, O = gh.PRIMAER, gh.SEKUNDAER, gh.OFFEN
+P, S, O = gh.PRIMAER, gh.SEKUNDAER, gh.OFFEN  # noqa: E741  (O for OFFEN, beside P and S)
 
 
 def tabelle(zeilen: list[list[int]]) -> pd.DataFrame:

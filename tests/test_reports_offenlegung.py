@@ -13,13 +13,11 @@ does, the count is disclosed.
 """
 import numpy as np
 import openpyxl
-import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_matrix
 
 from kjh_reports import daten, excel
 from kjh_reports import geheimhaltung as gh
-from kjh_reports.daten import KREIS
 from kjh_reports.schutz import ALLE, UEBRIGE, schuetze
 from tests.test_reports_site import demo_site  # noqa: F401  (shared fixture)
 

@@ -39,8 +39,7 @@ from kjh.statistik.lieferung import KannNichtErstellen, erstellen, freigeben, re
 from kjh.statistik.zusammenfassung import render_statistik_page, statistik_tabellen
 from kjh.warehouse.connection import connect, writer
 from tests.conftest import TEST_KEY, load_folder
-from tests.exports import (HILFEN_HEADER, TRAEGER_HEADER, ZAHLUNGEN_HEADER, buchung, hilfe, traeger, write,
-                           write_sozialraeume)
+from tests.exports import HILFEN_HEADER, TRAEGER_HEADER, ZAHLUNGEN_HEADER, buchung, hilfe, traeger, write, write_sozialraeume
 
 DBT = Path(sys.executable).with_name("dbt")
 KENN = "01060000"

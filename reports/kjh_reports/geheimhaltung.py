@@ -64,7 +64,8 @@ workbook against an independent integer reader.
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
-from math import ceil, floor, inf as INF, isnan
+from math import ceil, floor, isnan
+from math import inf as INF
 
 import pandas as pd
 

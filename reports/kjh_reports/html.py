@@ -6,8 +6,8 @@ class `gesperrt` and a tooltip saying why.
 """
 import html
 from dataclasses import dataclass
-from string import Template
 from pathlib import Path
+from string import Template
 
 from kjh_reports import geheimhaltung as gh
 

@@ -24,15 +24,15 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from kjh_reports import format as fmt
-from kjh_reports import geheimhaltung as gh
 
 from kjh.contract import load_contract
 from kjh.statistik import audit
 from kjh.statistik.eingaben import Eingaben
 from kjh.statistik.layout import LayoutError, layout_for, layout_recorded
-from kjh.statistik.pruefung import QUALITAET_ASSETS
 from kjh.statistik.lieferung import saetze_der_lieferung
+from kjh.statistik.pruefung import QUALITAET_ASSETS
+from kjh_reports import format as fmt
+from kjh_reports import geheimhaltung as gh
 
 SEITE = "statistik.html"
 ALLE = "Summe"
@@ -370,7 +370,7 @@ def seite_html(con, z: Zusammenfassung) -> str:
         parts.append("<br>Freigabe wartet auf: " + ", ".join(f"<code>{_e(n)}</code>" for n in e.zurueckgehalten_wegen))
     parts.append("</div>")
     parts += _stand_html(con, e)
-    for lauf_id, t, namen in _blockiert_spaeter(con, e):
+    for _lauf_id, t, namen in _blockiert_spaeter(con, e):
         parts.append(f'<div class="status zurueckgehalten"><strong>Achtung:</strong> Im Lauf vom '
                      f"{fmt.datum_zeit(t)} sind blockierende Prüfungen der Eingaben fehlgeschlagen ({_e(namen)}); "
                      "dieser Lauf hat keine neue Lieferung erstellt. Die Angaben unten gehören zur Lieferung "

@@ -4,9 +4,8 @@ Segeberg rule (the share of the unspent amount that stays in the region); the wo
 from kjh_reports import budget as bu
 from kjh_reports import charts
 from kjh_reports import html as h
-from kjh_reports.format import MONATE, datum, eur, mio_eur, prozent, zahl
+from kjh_reports.format import MONATE, datum, eur, mio_eur, prozent
 from kjh_reports.pages import Kontext, Seite, sozialraum_datei
-
 
 
 def _spanne(r) -> str:

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from kjh.quality.grenzen import befunde_fremddaten, grenze
 from kjh_reports import geheimhaltung as gh
 from kjh_reports import html as h
 from kjh_reports.format import datum, datum_zeit, zahl
-from kjh.quality.grenzen import befunde_fremddaten, grenze
 from kjh_reports.pages import Kontext, Seite
 
 _STATUS_KLASSE = {"angenommen": "status-ok", "abgelehnt": "status-fehler"}

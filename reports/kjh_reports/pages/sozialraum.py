@@ -85,7 +85,7 @@ def seite(k: Kontext, sr: str) -> Seite:
             name = d.hilfeart_label(c) if c != UEBRIGE else f"übrige ({', '.join(d.hilfeart_kurz(s) for s in g.seltene)})"
             reihen.append((name, werte, farben.get(c, charts.GRAU)))
     gesamt = []
-    for i, t in enumerate(monate):
+    for t in monate:
         w, st = g.monat(t, "laufend_monatsende", sr, ALLE)
         gesamt.append(None if st in gh.GESPERRT else w)
     fig = charts.monate_gestapelt(x, reihen, gesamt)
@@ -289,7 +289,7 @@ def _traeger(k: Kontext, sr: str) -> tuple[str, int]:
 
 
 def _vorjahr(k: Kontext, sr: str) -> str:
-    d, g = k.daten, k.g
+    d = k.daten
     v = d["vorjahresvergleich"]
     v = v[v["sozialraum"] == sr]
     jahre = d.jahre

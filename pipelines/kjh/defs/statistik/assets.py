@@ -29,8 +29,7 @@ from dagster_duckdb import DuckDBResource
 
 from kjh.defs.quality.checks import ensure_run_results
 from kjh.settings import RunSettings
-from kjh.statistik import ausgabe_ordner
-from kjh.statistik import arbeitsliste
+from kjh.statistik import arbeitsliste, ausgabe_ordner
 from kjh.statistik.lieferung import NICHT_ERSTELLT, Ergebnis, KannNichtErstellen, erstellen_alle
 from kjh.statistik.pruefung import DATEI, ERROR, PRUEFUNGEN, SATZ
 from kjh.statistik.zusammenfassung import render_statistik_page
