@@ -30,8 +30,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_reports_site import demo_site  # noqa: F401  (shared fixture: the demo warehouse and both sites)
-
 ERLAUBT = ("file:", "data:", "blob:", "about:")
 SCREENSHOTS = Path(os.environ.get("KJH_SCREENSHOTS", Path(__file__).resolve().parents[1] / "var" / "screenshots"))
 BREITE, HOEHE = 1400, 1000

@@ -10,7 +10,6 @@ from kjh_reports import budget as bu
 from kjh_reports import daten
 from kjh_reports.format import eur
 from kjh_reports.pages import sozialraum_datei
-from tests.test_reports_site import demo_site  # noqa: F401  (shared fixture)
 
 DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project" / "dbt_project.yml"
 

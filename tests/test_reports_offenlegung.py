@@ -19,7 +19,6 @@ from scipy.sparse import lil_matrix
 from kjh_reports import daten, excel
 from kjh_reports import geheimhaltung as gh
 from kjh_reports.schutz import ALLE, UEBRIGE, schuetze
-from tests.test_reports_site import demo_site  # noqa: F401  (shared fixture)
 
 KENNZAHL = {"laufend am Stichtag": "laufend_31_12", "begonnen": "begonnen", "beendet": "beendet",
             "Hilfen im Jahr": "hilfen", "davon § 41": "davon_41", "davon ambulant": "davon_ambulant",

@@ -1,7 +1,8 @@
 """Reports on the real demo county (`kjh demo`): the site and the workbook, external and internal.
 
-The fixture runs `kjh demo` once (the whole pipeline, as a user would) and
-renders both versions with the public functions render_site / write_workbook.
+The session fixture demo_site (tests/conftest.py) runs `kjh demo` once (the whole
+pipeline, as a user would) and renders both versions with the public functions
+render_site / write_workbook.
 Tests here read the files as a reader would get them:
 
   * no count of helps from 1 to 2 in an external page: every table cell and
@@ -13,54 +14,15 @@ Tests here read the files as a reader would get them:
 """
 import base64
 import json
-import os
 import re
-import subprocess
-import sys
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from kjh_reports.format import parse_zahl
 
 KLEIN = {1.0, 2.0}
-
-
-@pytest.fixture(scope="module")
-def demo_site(tmp_path_factory) -> dict:
-    """The demo warehouse (built once per session, reused by the other report test modules) and both sites."""
-    basis = tmp_path_factory.getbasetemp() / "kjh_reports_demo"
-    if os.environ.get("KJH_TEST_DEMO"):  # a demo folder built before (`kjh demo --dir …`): saves the 75 s run
-        basis = Path(os.environ["KJH_TEST_DEMO"])
-    warehouse = basis / "warehouse.duckdb"
-    if not warehouse.exists():
-        env = {**os.environ, "KJH_HOME": str(basis / "home"), "DAGSTER_HOME": str(basis / "dagster")}
-        for var in ("KJH_SOURCES", "KJH_WAREHOUSE", "KJH_REPORTS", "KJH_YEAR", "KJH_MAPPINGS", "KJH_INTERN"):
-            env.pop(var, None)
-        t0 = time.perf_counter()
-        r = subprocess.run([str(Path(sys.executable).with_name("kjh")), "demo", "--dir", str(basis)], env=env,
-                           capture_output=True, text=True, timeout=900)
-        assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-4000:]
-        print(f"\nkjh demo: {time.perf_counter() - t0:.0f} s")
-    from kjh_reports.excel import write_workbook
-    from kjh_reports.site import render_site
-
-    out = {"warehouse": warehouse, "demo": basis / "berichte"}
-    for fassung, intern in (("extern", False), ("intern", True)):
-        ordner = tmp_path_factory.mktemp(f"berichte_{fassung}")
-        t0 = time.perf_counter()
-        index = render_site(warehouse, ordner, intern)
-        t1 = time.perf_counter()
-        write_workbook(warehouse, ordner, intern)
-        t2 = time.perf_counter()
-        print(f"\n{fassung}: Seiten {t1 - t0:.1f} s, Arbeitsmappe {t2 - t1:.1f} s")
-        assert index == ordner / "index.html"
-        out[fassung] = ordner
-        out[f"zeit_{fassung}"] = t1 - t0
-    return out
 
 
 # ------------------------------------------------------------------ reading pages like a reader
