@@ -13,6 +13,8 @@ import pytest
 
 from tests.test_dbt_marts import rows
 
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+
 kjh_demo = pytest.importorskip("kjh_demo")
 
 KEY = b"demo-test-key-0123456789abcdef"

@@ -10,6 +10,8 @@ from kjh.quality.rules import ERROR
 from tests.quality_data import befund, write_clean_office
 from tests.test_quality_checks import ALLE, alle_eingebrochen, zahlungen_fehler
 
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+
 
 @pytest.fixture(scope="module")
 def pipeline_defs():

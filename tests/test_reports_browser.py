@@ -30,6 +30,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+
 ERLAUBT = ("file:", "data:", "blob:", "about:")
 SCREENSHOTS = Path(os.environ.get("KJH_SCREENSHOTS", Path(__file__).resolve().parents[1] / "var" / "screenshots"))
 BREITE, HOEHE = 1400, 1000

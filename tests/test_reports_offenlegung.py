@@ -13,12 +13,15 @@ does, the count is disclosed.
 """
 import numpy as np
 import openpyxl
+import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_matrix
 
 from kjh_reports import daten, excel
 from kjh_reports import geheimhaltung as gh
 from kjh_reports.schutz import ALLE, UEBRIGE, schuetze
+
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 KENNZAHL = {"laufend am Stichtag": "laufend_31_12", "begonnen": "begonnen", "beendet": "beendet",
             "Hilfen im Jahr": "hilfen", "davon § 41": "davon_41", "davon ambulant": "davon_ambulant",

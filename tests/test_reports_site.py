@@ -19,8 +19,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from kjh_reports.format import parse_zahl
+
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 KLEIN = {1.0, 2.0}
 

@@ -23,6 +23,8 @@ from kjh.warehouse.connection import connect, writer
 from tests.exports import HILFEN_HEADER, write
 from tests.test_statistik_lieferung import HILFEN_2025, KENN, _h, build_warehouse, lines, write_exports
 
+pytestmark = pytest.mark.slow
+
 PLANNED = _h("H-20", "F-20", "P-20", "01.01.2010", hilfeart="30", beginn="01.06.2025", ende="31.03.2026",
              beendigungsgrund="planmaessig", traeger_id="T-1", ort_der_durchfuehrung="06",
              hauptgrund="auffaelligkeit_sozialverhalten")

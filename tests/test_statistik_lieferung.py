@@ -41,6 +41,8 @@ from kjh.warehouse.connection import connect, writer
 from tests.conftest import TEST_KEY, load_folder
 from tests.exports import HILFEN_HEADER, TRAEGER_HEADER, ZAHLUNGEN_HEADER, buchung, hilfe, traeger, write, write_sozialraeume
 
+pytestmark = pytest.mark.slow
+
 DBT = Path(sys.executable).with_name("dbt")
 KENN = "01060000"
 
