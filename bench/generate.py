@@ -70,6 +70,7 @@ def _scale_tag(scale: float) -> str:
 def _write_full_exports(out: Path, *, seed: int, scale: float, stand: date, dates: list[date]) -> list[Path]:
     """hilfen and traeger full exports as of `dates`, from the helps kjh_demo.generate simulates."""
     import numpy as np
+
     from kjh_demo import csv_writer, episodes, providers
     from kjh_demo.county import load_county
     from kjh_demo.dates import day

@@ -1,4 +1,7 @@
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,52 @@ def _isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("KJH_PSEUDONYM_KEY", TEST_KEY.decode())
     for var in ("KJH_SOURCES", "KJH_WAREHOUSE", "KJH_REPORTS", "KJH_YEAR", "KJH_MAPPINGS"):
         monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory) -> Path:
+    """The demo county built once per test session by `kjh demo` (the whole pipeline, as a user runs it).
+
+    Its folder holds exporte/, warehouse.duckdb and berichte/. Read only: a test that writes into the
+    warehouse works on a copy of the file. KJH_TEST_DEMO names a demo folder built before
+    (`kjh demo --dir …`) and saves the run.
+    """
+    basis = tmp_path_factory.getbasetemp() / "kjh_demo"
+    if os.environ.get("KJH_TEST_DEMO"):
+        basis = Path(os.environ["KJH_TEST_DEMO"])
+    warehouse = basis / "warehouse.duckdb"
+    if not warehouse.exists():
+        env = {**os.environ, "KJH_HOME": str(basis / "home"), "DAGSTER_HOME": str(basis / "dagster")}
+        for var in ("KJH_SOURCES", "KJH_WAREHOUSE", "KJH_REPORTS", "KJH_YEAR", "KJH_MAPPINGS", "KJH_INTERN"):
+            env.pop(var, None)
+        t0 = time.perf_counter()
+        r = subprocess.run([str(Path(sys.executable).with_name("kjh")), "demo", "--dir", str(basis)], env=env,
+                           capture_output=True, text=True, timeout=900)
+        assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-4000:]
+        print(f"\nkjh demo: {time.perf_counter() - t0:.0f} s")
+    return warehouse
+
+
+@pytest.fixture(scope="session")
+def demo_site(demo_warehouse, tmp_path_factory) -> dict:
+    """The session's demo warehouse, its own reports (`demo`) and both sites and workbooks rendered
+    once with the public functions render_site / write_workbook (`extern`, `intern`)."""
+    from kjh_reports.excel import write_workbook
+    from kjh_reports.site import render_site
+
+    out = {"warehouse": demo_warehouse, "demo": demo_warehouse.parent / "berichte"}
+    for fassung, intern in (("extern", False), ("intern", True)):
+        ordner = tmp_path_factory.mktemp(f"berichte_{fassung}")
+        t0 = time.perf_counter()
+        index = render_site(demo_warehouse, ordner, intern)
+        t1 = time.perf_counter()
+        write_workbook(demo_warehouse, ordner, intern)
+        t2 = time.perf_counter()
+        print(f"\n{fassung}: Seiten {t1 - t0:.1f} s, Arbeitsmappe {t2 - t1:.1f} s")
+        assert index == ordner / "index.html"
+        out[fassung] = ordner
+        out[f"zeit_{fassung}"] = t1 - t0
+    return out
 
 
 @pytest.fixture

@@ -3,9 +3,10 @@ contract (not by kjh's generator), bad rows and bad files mixed in."""
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import query, table_fingerprints
-from tests.exports import (HILFEN_HEADER, TRAEGER_HEADER, ZAHLUNGEN_HEADER, buchung, hilfe, traeger, write,
-                           write_sozialraeume)
+from tests.exports import HILFEN_HEADER, TRAEGER_HEADER, ZAHLUNGEN_HEADER, buchung, hilfe, traeger, write, write_sozialraeume
 
 
 def kjh(*args, env=None):
@@ -25,6 +26,8 @@ def _office_folder(folder):
     (folder / "notizen.csv").write_text("irgendwas\n", encoding="utf-8")  # matches no kind
 
 
+@pytest.mark.slow
+@pytest.mark.e2e
 def test_run_accounts_for_every_row_and_second_run_changes_nothing(exports, tmp_path):
     _office_folder(exports)
     wh, reports = tmp_path / "wh" / "warehouse.duckdb", tmp_path / "berichte"
@@ -76,6 +79,8 @@ def test_run_without_key_refuses_to_start(exports, tmp_path, monkeypatch):
     assert not (tmp_path / "w.duckdb").exists()
 
 
+@pytest.mark.slow
+@pytest.mark.e2e
 def test_run_with_key_file(exports, tmp_path, monkeypatch):
     monkeypatch.delenv("KJH_PSEUDONYM_KEY")
     key = tmp_path / "schluessel"

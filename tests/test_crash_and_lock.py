@@ -136,6 +136,8 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+@pytest.mark.slow
+@pytest.mark.e2e
 def test_killed_run_takes_dbt_with_it_and_is_marked_failed(exports, tmp_path):
     """kill -9 of `kjh run` during dbt: dbt dies too, and the stale STARTED run is marked failed."""
     import dagster as dg

@@ -10,6 +10,8 @@ from kjh.defs import transform
 from kjh.defs.transform.project import dbt_resource, prepare_manifest
 from tests.test_dbt_marts import create_warehouse, rows
 
+pytestmark = pytest.mark.slow
+
 RAW = {dg.AssetKey(["raw", t]) for t in ("hilfen", "traeger", "zahlungen", "sozialraeume", "bevoelkerung", "budgets")}
 REF = {dg.AssetKey(["ref", t]) for t in ("codelisten", "hilfearten", "orte_der_durchfuehrung")}
 MARTS = {

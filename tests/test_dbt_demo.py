@@ -1,7 +1,7 @@
 """Exports written by someone else: the demo generator's files, loaded by the
-real ingestion, then `dbt build`; the key mart figures are recomputed in plain
-Python from the raw tables (no dbt model, no SQL logic) and must agree to the
-cent and to the case.
+real ingestion, then `dbt build` (the session's demo county, `kjh demo`); the key
+mart figures are recomputed in plain Python from the raw tables (no dbt model,
+no SQL logic) and must agree to the cent and to the case.
 """
 
 import datetime as dt
@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_dbt_marts import rows, run_dbt
+from tests.test_dbt_marts import rows
+
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 kjh_demo = pytest.importorskip("kjh_demo")
 
@@ -35,14 +37,9 @@ def load_demo(folder: Path, warehouse: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    work = tmp_path_factory.mktemp("dbt_demo")
-    kjh_demo.generate(work / "exporte", seed=7, scale=0.5, stand=dt.date(2026, 10, 31))
-    warehouse = work / "warehouse.duckdb"
-    load_demo(work / "exporte", warehouse)
-    result = run_dbt(warehouse, work, "build")
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
-    return warehouse
+def demo(demo_warehouse) -> Path:
+    """The session's demo county (tests/conftest.py): `kjh demo`, read only."""
+    return demo_warehouse
 
 
 class Hand:
@@ -82,7 +79,7 @@ class Hand:
     def help_years(self):
         for year in self.years:
             start, d = dt.date(year, 1, 1), self.reference_date(year)
-            for hilfe_id, ags, hilfeart, beginn, ende, alter in self.current:
+            for _hilfe_id, ags, hilfeart, beginn, ende, alter in self.current:
                 running = beginn <= d and (ende is None or ende > d)
                 begun = start <= beginn <= d
                 ended = ende is not None and start <= ende <= d

@@ -21,6 +21,8 @@ from kjh.ingest.codelisten import write_codelisten
 from kjh.warehouse.connection import connect, ensure_schema
 from tests.test_dbt_marts import rows, run_dbt
 
+pytestmark = pytest.mark.slow
+
 STAND = "2025-10-31"
 
 GENERATOR_SQL = """

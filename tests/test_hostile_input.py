@@ -9,11 +9,14 @@ import stat
 import subprocess
 import sys
 
+import pytest
+
 from kjh.ingest import faults
 from tests.conftest import query
-from tests.exports import (HILFEN_HEADER, TRAEGER_HEADER, ZAHLUNGEN_HEADER, buchung, hilfe, traeger, write,
-                           write_sozialraeume)
+from tests.exports import HILFEN_HEADER, TRAEGER_HEADER, ZAHLUNGEN_HEADER, buchung, hilfe, traeger, write, write_sozialraeume
 from tests.leak_scan import find_values, personal_values
+
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 
 def kjh(*args, env=None):

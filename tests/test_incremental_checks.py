@@ -10,9 +10,12 @@
 import shutil
 
 import duckdb
+import pytest
 
 from tests.test_dbt_marts import create_warehouse, run_dbt
 from tests.test_incremental_marts import compare
+
+pytestmark = pytest.mark.slow
 
 VARS = ("--vars", "{erstes_berichtsjahr: 2021}")
 

@@ -26,6 +26,8 @@ from bench.generate import ensure_exports, link_into
 from tests.test_dbt_demo import load_demo
 from tests.test_dbt_marts import run_dbt
 
+pytestmark = pytest.mark.slow
+
 SCALE = 0.1
 BOOKKEEPING = {"aktualisiert_am", "geaendert_am"}
 

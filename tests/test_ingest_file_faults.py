@@ -22,13 +22,16 @@ def _bad_files():
         "zahlungen_20240301.csv": (b"", faults.LEER, "leer"),
         "zahlungen_20240302.csv": (b"\n\n", faults.LEER, "keine Kopfzeile"),
         "zahlungen_20240303.csv": (b"PK\x03\x04\x00\x00binary", faults.KEIN_TEXT, "Binärdaten"),
-        "zahlungen_20240304.csv": ((GOOD_ZAHLUNGEN + "B-9;H-1;05.03.2024;01.02.2024;29.02.2024;1\x81,00;3632.533100;leistung;\n").encode("latin-1"),
+        "zahlungen_20240304.csv": ((GOOD_ZAHLUNGEN + "B-9;H-1;05.03.2024;01.02.2024;29.02.2024;1\x81,00;3632.533100;leistung;\n")
+                                   .encode("latin-1"),
                                    faults.KEIN_TEXT, "weder UTF-8 noch Windows-1252"),
         "zahlungen_20240305.csv": ((GOOD_ZAHLUNGEN + 'B-9;H-1;05.03.2024;01.02.2024;29.02.2024;1,00;3632.533100;"leistung\n').encode(),
                                    faults.ABGESCHNITTEN, "innerhalb eines Feldes in Anführungszeichen"),
-        "zahlungen_20240306.csv": ((GOOD_ZAHLUNGEN + "B-9;H-1;05.03.2024;01.02.2024;29.02.2024;1,00;3632.533100;leistung;\nB-10;H-1;05.03.20").encode(),
+        "zahlungen_20240306.csv": ((GOOD_ZAHLUNGEN + "B-9;H-1;05.03.2024;01.02.2024;29.02.2024;1,00;3632.533100;leistung;\n"
+                                    "B-10;H-1;05.03.20").encode(),
                                    faults.ABGESCHNITTEN, "letzte Datensatz (Zeile 3) endet ohne Zeilenende mit 3 von 9 Feldern"),
-        "zahlungen_20240307.csv": (GOOD_ZAHLUNGEN.replace(";betrag", "").encode() + b"B-9;H-1;05.03.2024;01.02.2024;29.02.2024;3632.533100;leistung;\n",
+        "zahlungen_20240307.csv": (GOOD_ZAHLUNGEN.replace(";betrag", "").encode()
+                                   + b"B-9;H-1;05.03.2024;01.02.2024;29.02.2024;3632.533100;leistung;\n",
                                    faults.PFLICHTSPALTE_FEHLT, "Pflichtspalte(n) fehlen in der Kopfzeile: betrag"),
         "zahlungen_20240308.csv": (GOOD_ZAHLUNGEN.replace("\n", ";betrag\n").encode(), faults.KOPFZEILE_UNGUELTIG,
                                    "mehrfach in der Kopfzeile: betrag"),

@@ -6,7 +6,7 @@ import pytest
 from kjh.ingest import faults
 from kjh.paths import MAPPINGS_DIR
 from tests.conftest import load_folder, query
-from tests.exports import TRAEGER_HEADER, HILFEN_HEADER, hilfe, traeger, write, write_sozialraeume
+from tests.exports import HILFEN_HEADER, TRAEGER_HEADER, hilfe, traeger, write, write_sozialraeume
 
 NAME = "Jugendhilfe „Nordlicht“ – Träger für 5 € mehr Miteinander; Süd"
 

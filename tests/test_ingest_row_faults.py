@@ -4,8 +4,7 @@ import pytest
 
 from kjh.ingest import faults
 from tests.conftest import load_folder, query
-from tests.exports import (HILFEN_HEADER, ZAHLUNGEN_HEADER, TRAEGER_HEADER, buchung, hilfe, traeger, write,
-                           write_sozialraeume)
+from tests.exports import HILFEN_HEADER, TRAEGER_HEADER, ZAHLUNGEN_HEADER, buchung, hilfe, traeger, write, write_sozialraeume
 
 
 def _quarantine(wh):

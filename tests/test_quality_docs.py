@@ -6,6 +6,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from kjh.quality import results
 from kjh.quality.data_docs import external_references, site_dir
 from kjh.quality.rules import ERROR, Pruefergebnis
@@ -15,6 +17,7 @@ from tests.quality_data import load_and_check, write_clean_office
 from tests.test_quality_checks import hilfen_plausibilitaet
 
 
+@pytest.mark.slow
 def test_data_docs_open_offline(tmp_path, monkeypatch):
     folder = write_clean_office(tmp_path / "ex")
     hilfen_plausibilitaet(folder)  # a failed suite renders unexpected values too
@@ -37,6 +40,7 @@ def test_offline_scan_finds_cdn_references(tmp_path):
     assert len(external_references(tmp_path)) == 3
 
 
+@pytest.mark.slow
 def test_gx_calls_no_network_and_leaves_no_files_behind(tmp_path, monkeypatch):
     """In a fresh interpreter (so that importing GX is covered too): every socket connect fails and is recorded."""
     folder = write_clean_office(tmp_path / "ex")
@@ -99,6 +103,7 @@ def test_rerun_replaces_the_rows_of_the_same_run(tmp_path):
     assert json.loads(rows[0][3]) == [{"hilfe_id": "H-1"}]
 
 
+@pytest.mark.slow
 def test_no_pseudonym_or_birth_date_leaves_the_warehouse(tmp_path, monkeypatch):
     folder = write_clean_office(tmp_path / "ex")
     hilfen_plausibilitaet(folder)
@@ -116,6 +121,7 @@ def test_no_pseudonym_or_birth_date_leaves_the_warehouse(tmp_path, monkeypatch):
             assert secret not in text
 
 
+@pytest.mark.slow
 def test_empty_warehouse_passes_and_builds_docs(tmp_path):
     """Before the first delivery every table is empty: nothing fails, nothing breaks."""
     from kjh.quality.runner import run_suites

@@ -20,6 +20,8 @@ from kjh.quality.suites import SUITES
 from tests.conftest import TEST_KEY, table_fingerprints
 from tests.fremdsystem import schreibe_exporte
 
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+
 ALLE_NAMEN = {p.name for art in SUITES for p in SUITES[art]().pruefungen} | {p.name for p in ALLE_PRUEFUNGEN}
 
 

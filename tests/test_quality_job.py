@@ -5,10 +5,12 @@ audit.pruefergebnisse."""
 import dagster as dg
 import pytest
 
-from kjh.defs.qualitaet import ERROR_CHECKS, ERROR_CHECK, WARN_CHECK
-from tests.quality_data import befund, write_clean_office
+from kjh.defs.qualitaet import ERROR_CHECK, ERROR_CHECKS, WARN_CHECK
 from kjh.quality.rules import ERROR
+from tests.quality_data import befund, write_clean_office
 from tests.test_quality_checks import ALLE, alle_eingebrochen, zahlungen_fehler
+
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 
 @pytest.fixture(scope="module")
@@ -81,10 +83,10 @@ def test_warnings_block_nothing(pipeline_defs, tmp_path, monkeypatch):
     assert befund(result, wh).nicht_bestanden == set(expected)
     assert (reports / "qualitaet" / "gx" / "index.html").is_file()
     # `kjh run` names the warnings in its summary, with their counts, and where to read more
+    import duckdb
+
     from kjh.cli_summary import quality_lines
     from kjh.settings import RunSettings
-
-    import duckdb
 
     con = duckdb.connect(str(wh), read_only=True)
     try:

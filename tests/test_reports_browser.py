@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_reports_site import demo_site  # noqa: F401  (shared fixture: the demo warehouse and both sites)
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 ERLAUBT = ("file:", "data:", "blob:", "about:")
 SCREENSHOTS = Path(os.environ.get("KJH_SCREENSHOTS", Path(__file__).resolve().parents[1] / "var" / "screenshots"))
@@ -350,7 +350,7 @@ def test_cost_table_symbols_follow_the_rule(demo_site, browser):
     from kjh.geheimhaltung.regel import MINDESTNENNER_FAELLE
     from kjh.geheimhaltung.zeichen import ZEICHEN_GESPERRT, ZEICHEN_NICHT_SICHER
     from kjh_reports.pages import sozialraum_datei
-    from kjh_reports.schutz import UEBRIGE, schuetze
+    from kjh_reports.schutz import schuetze
 
     d, _, _ = _wahrheit(demo_site["warehouse"])
     g = schuetze(d, False)

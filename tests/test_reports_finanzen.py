@@ -4,13 +4,15 @@ names; a forecast range per social space x Teilplan."""
 import re
 from pathlib import Path
 
+import pytest
 import yaml
+
 from kjh.format import eur
 from kjh_reports import budget as bu
 from kjh_reports import daten
 from kjh_reports.pages import sozialraum_datei
 
-from tests.test_reports_site import demo_site  # noqa: F401  (shared fixture)
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project" / "dbt_project.yml"
 

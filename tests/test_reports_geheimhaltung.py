@@ -10,6 +10,7 @@ import random
 
 import pandas as pd
 import pytest
+
 from kjh.format import datum, eur, monat, parse_zahl, prozent, zahl
 from kjh.geheimhaltung.quoten import quote
 from kjh.geheimhaltung.regel import (
@@ -26,7 +27,7 @@ from kjh.geheimhaltung.sperrung import Sperrproblem
 from kjh.geheimhaltung.tabelle import SUMME, GeschuetzteTabelle, schuetze_tabelle
 from kjh.geheimhaltung.zeichen import quote_anzeige
 
-P, S, O = PRIMAER, SEKUNDAER, OFFEN
+P, S, O = PRIMAER, SEKUNDAER, OFFEN  # noqa: E741  (O for OFFEN, beside P and S)
 
 
 def tabelle(zeilen: list[list[int]]) -> pd.DataFrame:

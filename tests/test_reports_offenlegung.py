@@ -14,15 +14,15 @@ does, the count is disclosed.
 import numpy as np
 import openpyxl
 import pytest
-from kjh.geheimhaltung.regel import MINDESTFALLZAHL, PRIMAER, SEKUNDAER, ist_klein
-from kjh.geheimhaltung.zeichen import ZEICHEN_GESPERRT, ZEICHEN_KLEIN
-from kjh_reports import daten, excel
-from kjh_reports.daten import KREIS
-from kjh_reports.schutz import ALLE, UEBRIGE, schuetze
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_matrix
 
-from tests.test_reports_site import demo_site  # noqa: F401  (shared fixture)
+from kjh.geheimhaltung.regel import MINDESTFALLZAHL, PRIMAER, SEKUNDAER, ist_klein
+from kjh.geheimhaltung.zeichen import ZEICHEN_GESPERRT, ZEICHEN_KLEIN
+from kjh_reports import daten, excel
+from kjh_reports.schutz import ALLE, UEBRIGE, schuetze
+
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 KENNZAHL = {"laufend am Stichtag": "laufend_31_12", "begonnen": "begonnen", "beendet": "beendet",
             "Hilfen im Jahr": "hilfen", "davon § 41": "davon_41", "davon ambulant": "davon_ambulant",

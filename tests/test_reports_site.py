@@ -1,7 +1,8 @@
 """Reports on the real demo county (`kjh demo`): the site and the workbook, external and internal.
 
-The fixture runs `kjh demo` once (the whole pipeline, as a user would) and
-renders both versions with the public functions render_site / write_workbook.
+The session fixture demo_site (tests/conftest.py) runs `kjh demo` once (the whole
+pipeline, as a user would) and renders both versions with the public functions
+render_site / write_workbook.
 Tests here read the files as a reader would get them:
 
   * no count of helps from 1 to 2 in an external page: every table cell and
@@ -13,53 +14,18 @@ Tests here read the files as a reader would get them:
 """
 import base64
 import json
-import os
 import re
-import subprocess
-import sys
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
 import pytest
+
 from kjh.format import parse_zahl
 
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+
 KLEIN = {1.0, 2.0}
-
-
-@pytest.fixture(scope="module")
-def demo_site(tmp_path_factory) -> dict:
-    """The demo warehouse (built once per session, reused by the other report test modules) and both sites."""
-    basis = tmp_path_factory.getbasetemp() / "kjh_reports_demo"
-    if os.environ.get("KJH_TEST_DEMO"):  # a demo folder built before (`kjh demo --dir …`): saves the 75 s run
-        basis = Path(os.environ["KJH_TEST_DEMO"])
-    warehouse = basis / "warehouse.duckdb"
-    if not warehouse.exists():
-        env = {**os.environ, "KJH_HOME": str(basis / "home"), "DAGSTER_HOME": str(basis / "dagster")}
-        for var in ("KJH_SOURCES", "KJH_WAREHOUSE", "KJH_REPORTS", "KJH_YEAR", "KJH_MAPPINGS", "KJH_INTERN"):
-            env.pop(var, None)
-        t0 = time.perf_counter()
-        r = subprocess.run([str(Path(sys.executable).with_name("kjh")), "demo", "--dir", str(basis)], env=env,
-                           capture_output=True, text=True, timeout=900)
-        assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-4000:]
-        print(f"\nkjh demo: {time.perf_counter() - t0:.0f} s")
-    from kjh_reports.excel import write_workbook
-    from kjh_reports.site import render_site
-
-    out = {"warehouse": warehouse, "demo": basis / "berichte"}
-    for fassung, intern in (("extern", False), ("intern", True)):
-        ordner = tmp_path_factory.mktemp(f"berichte_{fassung}")
-        t0 = time.perf_counter()
-        index = render_site(warehouse, ordner, intern)
-        t1 = time.perf_counter()
-        write_workbook(warehouse, ordner, intern)
-        t2 = time.perf_counter()
-        print(f"\n{fassung}: Seiten {t1 - t0:.1f} s, Arbeitsmappe {t2 - t1:.1f} s")
-        assert index == ordner / "index.html"
-        out[fassung] = ordner
-        out[f"zeit_{fassung}"] = t1 - t0
-    return out
 
 
 # ------------------------------------------------------------------ reading pages like a reader
@@ -202,6 +168,7 @@ def test_internal_site_shows_exact_counts_and_says_so(demo_site):
 def _workbook_anzahlen(ordner: Path, intern: bool, warehouse: Path):
     """(sheet, column, row, value) of every cell that holds a count of helps."""
     import openpyxl
+
     from kjh_reports import daten, excel
     from kjh_reports.schutz import schuetze
 
@@ -276,6 +243,7 @@ def test_workbook_yearly_sheet_sums_to_the_county(demo_site):
     Internal: exactly. External: the open cells plus the protected ones (empty, flagged) make the county's
     figure; no row of the sheet is a subtotal."""
     import openpyxl
+
     from kjh_reports import daten
     from kjh_reports.schutz import UEBRIGE, schuetze
 
@@ -314,6 +282,7 @@ def test_workbook_writes_texts_never_as_formulas(demo_site, tmp_path):
     import zipfile
 
     import openpyxl
+
     from kjh_reports import daten, excel
 
     boese = ['=HYPERLINK("https://boese.example/";"klick")', "+49 4551 1234", "-1+2", "@SUMME(A1)"]
@@ -339,6 +308,7 @@ def test_site_renders_in_a_few_seconds(demo_site):
 def test_dagster_assets_write_site_and_workbook(demo_site, tmp_path, monkeypatch):
     """Both assets materialised as Dagster runs them; metadata holds counts, paths and flags only."""
     import dagster as dg
+
     from kjh.defs import reports
     from kjh.defs.resources import warehouse_resource
 
@@ -366,6 +336,7 @@ def test_quality_page_with_check_results(demo_site, tmp_path):
     import shutil
 
     import duckdb
+
     from kjh.quality.results import write
     from kjh.quality.rules import Pruefergebnis
     from kjh_reports.site import render_site
@@ -399,6 +370,7 @@ def test_demo_passes_every_check_and_the_quality_page_says_so(demo_site):
     """Issue 4: on a clean demo run every check passes – GX suites, plausibility checks and finance
     controls, all of them run in this run – and the quality page of the run's own site lists them all."""
     import duckdb
+
     from kjh.defs.plausibilitaet import ALLE_PRUEFUNGEN
     from kjh.quality.suites import SUITES
 

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 import pandas as pd
+
 from kjh.geheimhaltung.regel import OFFEN, PRIMAER, SEKUNDAER
 from kjh.geheimhaltung.sperrung import Sperrung
 from kjh.geheimhaltung.zeichen import ZEICHEN_NICHT_SICHER

@@ -99,6 +99,8 @@ def _materialized(result) -> set[str]:
     return {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
 
 
+@pytest.mark.slow
+@pytest.mark.e2e
 def test_delivered_then_withheld_on_error_while_reports_run_then_withheld_by_quality(demo):
     defs = _defs()
     out = demo.warehouse.parent / "statistik" / "2025"

@@ -23,6 +23,8 @@ from kjh.warehouse.connection import connect, writer
 from tests.exports import HILFEN_HEADER, write
 from tests.test_statistik_lieferung import HILFEN_2025, KENN, _h, build_warehouse, lines, write_exports
 
+pytestmark = pytest.mark.slow
+
 PLANNED = _h("H-20", "F-20", "P-20", "01.01.2010", hilfeart="30", beginn="01.06.2025", ende="31.03.2026",
              beendigungsgrund="planmaessig", traeger_id="T-1", ort_der_durchfuehrung="06",
              hauptgrund="auffaelligkeit_sozialverhalten")
@@ -174,9 +176,8 @@ def test_several_offices_get_one_delivery_each(tmp_path):
     """Helps and bookings of two offices in one warehouse (column `jugendamt`; empty = meldestelle.yml's office):
     one draft per office, running numbers from 1 in each, files named by the Kennnummer; the reconciliation with
     the marts (which know no office) holds over both; each releases and reproduces on its own."""
-    from tests.exports import TRAEGER_HEADER, ZAHLUNGEN_HEADER
+    from tests.exports import TRAEGER_HEADER, ZAHLUNGEN_HEADER, write_sozialraeume
     from tests.test_statistik_lieferung import BUCHUNGEN_2025, TRAEGER_2025
-    from tests.exports import write_sozialraeume
 
     stormarn = "01062000"
     zweites = {"H-3", "H-4", "H-5"}  # 34 (§ 41), 30 by the office itself, 42 ended

@@ -32,16 +32,17 @@ from pathlib import Path
 
 import pytest
 
+from kjh.defs.reports.statistik_seite import render_statistik_page
 from kjh.ingest.codelisten import write_codelisten
 from kjh.paths import DBT_PROJECT_DIR
 from kjh.statistik import audit
 from kjh.statistik.lieferung import KannNichtErstellen, erstellen, freigeben, reproduzieren
-from kjh.defs.reports.statistik_seite import render_statistik_page
 from kjh.statistik.zusammenfassung import statistik_tabellen
 from kjh.warehouse.connection import connect, writer
 from tests.conftest import TEST_KEY, load_folder
-from tests.exports import (HILFEN_HEADER, TRAEGER_HEADER, ZAHLUNGEN_HEADER, buchung, hilfe, traeger, write,
-                           write_sozialraeume)
+from tests.exports import HILFEN_HEADER, TRAEGER_HEADER, ZAHLUNGEN_HEADER, buchung, hilfe, traeger, write, write_sozialraeume
+
+pytestmark = pytest.mark.slow
 
 DBT = Path(sys.executable).with_name("dbt")
 KENN = "01060000"

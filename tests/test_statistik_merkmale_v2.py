@@ -20,6 +20,8 @@ from tests.conftest import TEST_KEY
 from tests.exports import HILFEN_HEADER, write
 from tests.test_statistik_lieferung import HILFEN_2025, KENN, build_warehouse, lines, satz, write_exports
 
+pytestmark = pytest.mark.slow
+
 V2 = ["grund_2", "grund_3", "aufenthalt_vor_hilfe", "situation_herkunftsfamilie", "transferleistungen",
       "anregende_institution", "sorgerechtsentzug_1666", "geschlossene_unterbringung_1631b",
       "anschliessender_aufenthalt", "nachfolgende_hilfe", "uebernahme_anderes_jugendamt",

@@ -21,6 +21,7 @@ import html
 
 import pandas as pd
 import plotly.graph_objects as go
+
 from kjh.format import NBSP
 
 SCHRIFT = '"Segoe UI", "Noto Sans", "Liberation Sans", "DejaVu Sans", Arial, sans-serif'
@@ -182,14 +183,14 @@ def funnel(punkte: list[dict], p0: float, grenzen: dict, y_titel: str) -> go.Fig
     """Eckwert against residents with Spiegelhalter control limits (see kjh_reports.funnel)."""
     fig = go.Figure()
     n = grenzen["n"]
-    for (name, z), stil in zip(grenzen["linien"].items(), ("dash", "dot")):
+    for (name, _z), stil in zip(grenzen["linien"].items(), ("dash", "dot")):
         lo, hi = grenzen["linien"][name]
         fig.add_scatter(x=n, y=hi, mode="lines", line={"color": GRAU, "dash": stil, "width": 1.5}, name=name,
                         legendgroup=name, meta={"einheit": "quote"}, hoverinfo="skip")
         fig.add_scatter(x=n, y=lo, mode="lines", line={"color": GRAU, "dash": stil, "width": 1.5}, name=name,
                         legendgroup=name, showlegend=False, meta={"einheit": "quote"}, hoverinfo="skip")
     fig.add_scatter(x=[n[0], n[-1]], y=[p0, p0], mode="lines", line={"color": BLAU, "width": 1.5},
-                    name=f"Kreis gesamt", meta={"einheit": "quote"}, hoverinfo="skip")
+                    name="Kreis gesamt", meta={"einheit": "quote"}, hoverinfo="skip")
     sichtbar = [p for p in punkte if p["eckwert"] is not None]
     farben = [ROT if p["auffaellig"] else BLAU for p in sichtbar]
     fig.add_scatter(

@@ -31,7 +31,6 @@ from kjh.geheimhaltung.regel import (
     einzelzahl,
 )
 from kjh.geheimhaltung.zeichen import ZEICHEN_GESPERRT, ZEICHEN_KLEIN, ZEICHEN_NICHT_SICHER, ZEICHENERKLAERUNG
-
 from kjh_reports import budget as bu
 from kjh_reports import daten as daten_mod
 from kjh_reports.daten import KREIS, Berichtsdaten

@@ -23,10 +23,10 @@ NUR_SUMME_MONAT). Per year every help type is published.
 from dataclasses import dataclass, field
 
 import pandas as pd
+
 from kjh.geheimhaltung.quoten import Quote, quote
 from kjh.geheimhaltung.regel import GESPERRT, MINDESTFALLZAHL, OFFEN, PRIMAER, abhaengig
 from kjh.geheimhaltung.sperrung import Sperrproblem, Sperrung
-
 from kjh_reports.daten import KREIS, Berichtsdaten
 
 ALLE = "alle Hilfearten"

@@ -25,7 +25,8 @@ repeat.
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
-from math import ceil, floor, inf as INF
+from math import ceil, floor
+from math import inf as INF
 
 from kjh.geheimhaltung.regel import GESPERRT, MINDESTFALLZAHL, OFFEN, PRIMAER, SEKUNDAER, ist_klein, kein_wert
 

@@ -1,8 +1,7 @@
 """The symbols of a protected cell (Zeichenerklärung of the statistical offices, see domain notes § 4)
 and the text a page or sheet shows for a count or a rate."""
 from kjh.geheimhaltung.quoten import Quote
-from kjh.geheimhaltung.regel import MINDESTFALLZAHL, MINDESTNENNER_EINWOHNER, MINDESTNENNER_FAELLE, OFFEN, \
-    PRIMAER, SEKUNDAER, kein_wert
+from kjh.geheimhaltung.regel import MINDESTFALLZAHL, MINDESTNENNER_EINWOHNER, MINDESTNENNER_FAELLE, OFFEN, PRIMAER, SEKUNDAER, kein_wert
 
 ZEICHEN_KLEIN = f"<{MINDESTFALLZAHL}"   # primary: 1 or 2
 ZEICHEN_GESPERRT = "x"                  # secondary: locked so that a total does not reveal a small cell

@@ -21,8 +21,7 @@ from kjh.ingest.derive import DERIVED, META_COLUMNS
 from kjh.ingest.faults import FileRejected
 from kjh.ingest.mapping import contract_default
 from kjh.ingest.naming import Delivery, unknown_name_message
-from kjh.ingest.parse import (MAX_RECORD_BYTES, fault_case, ident, lit, map_header, masked_line, unknown_names,
-                              value_sql)
+from kjh.ingest.parse import fault_case, ident, lit, map_header, masked_line, unknown_names, value_sql
 from kjh.ingest.scan import ScannedFile, scan, sha256_of
 from kjh.ingest.withdraw import withdraw
 from kjh.warehouse.arbeitsordner import arbeitsordner
@@ -329,7 +328,8 @@ def _load_records(con, kind: ExportKind, delivery: Delivery, mapping, scanned: S
     txt_cols = []
     for col in kind.columns:
         pos = header.positions.get(col.name)
-        txt_cols.append(f"nullif(trim(c{pos}), '') as {ident(col.name + '__txt')}" if pos is not None else f"null::varchar as {ident(col.name + '__txt')}")
+        txt_cols.append(f"nullif(trim(c{pos}), '') as {ident(col.name + '__txt')}" if pos is not None
+                        else f"null::varchar as {ident(col.name + '__txt')}")
     extra = (
         "json_object(" + ", ".join(f"{lit(n)}, c{i}" for n, i in header.extra.items()) + ")"
         if header.extra else "null::json"
@@ -433,7 +433,8 @@ def _append_delta(con, kind: ExportKind, delivery: Delivery, o: Outcome, raw_col
             order by n._zeile""",
         [o.lieferung_id, delivery.datei, kind.name],
     )
-    conflicts = scalar(con, f"select count(*) from _typed n join {t} r using ({ident(key)}) where n._fault is null and r.zeilen_hash <> n.zeilen_hash")
+    conflicts = scalar(con, f"select count(*) from _typed n join {t} r using ({ident(key)}) "
+                            "where n._fault is null and r.zeilen_hash <> n.zeilen_hash")
     skipped = known - conflicts
     con.execute(
         f"""insert into {t} ({cols}) select {sel} from _typed n

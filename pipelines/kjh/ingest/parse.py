@@ -148,10 +148,12 @@ def _shown(col: Column, txt: str) -> str:
 def _format_fault(col: Column, txt: str, mapping: Mapping) -> tuple[str, str]:
     name = f"„{col.name}“"
     if col.type == "date":
-        return faults.DATUM_UNGUELTIG, f"'Datum in {name} nicht lesbar' || {_shown(col, txt)} || ' (erwartet {mapping.datumsformat.replace('%d', 'TT').replace('%m', 'MM').replace('%Y', 'JJJJ')}).'"
+        erwartet = mapping.datumsformat.replace('%d', 'TT').replace('%m', 'MM').replace('%Y', 'JJJJ')
+        return faults.DATUM_UNGUELTIG, f"'Datum in {name} nicht lesbar' || {_shown(col, txt)} || ' (erwartet {erwartet}).'"
     if col.type == "decimal":
         example = f"1{mapping.tausendertrennzeichen}234{mapping.dezimalzeichen}56"
-        return faults.BETRAG_UNGUELTIG, f"'Betrag in {name} nicht lesbar' || {_shown(col, txt)} || ' (erwartet z. B. {example}, höchstens 2 Nachkommastellen).'"
+        return faults.BETRAG_UNGUELTIG, (f"'Betrag in {name} nicht lesbar' || {_shown(col, txt)} || "
+                                         f"' (erwartet z. B. {example}, höchstens 2 Nachkommastellen).'")
     if col.type == "integer":
         return faults.ZAHL_UNGUELTIG, f"'Ganze Zahl in {name} nicht lesbar' || {_shown(col, txt)} || '.'"
     if col.type == "code":

@@ -122,7 +122,7 @@ class GxLauf:
             for key in ("unexpected_list", "unexpected_index_list"):
                 if isinstance(r.result.get(key), list):
                     r.result[key] = r.result[key][:_GESPEICHERTE_WERTE]
-        run_id = RunIdentifier(run_name=lauf_id, run_time=dt.datetime.now(dt.timezone.utc))
+        run_id = RunIdentifier(run_name=lauf_id, run_time=dt.datetime.now(dt.UTC))
         result.meta["run_id"] = run_id
         key = ValidationResultIdentifier(
             expectation_suite_identifier=ExpectationSuiteIdentifier(name=suite_name),

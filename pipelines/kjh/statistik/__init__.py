@@ -38,8 +38,8 @@ def ausgabe_ordner(settings=None) -> Path:
 
 from kjh.statistik.ergebnis import summary_lines, vermerke_blockierte_lieferung  # noqa: E402
 from kjh.statistik.lieferung import (  # noqa: E402
-    Lieferergebnis,
     KannNichtErstellen,
+    Lieferergebnis,
     erstellen,
     erstellen_alle,
     freigeben,

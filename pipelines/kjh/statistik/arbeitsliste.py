@@ -37,7 +37,9 @@ die Freigabe wartet auf die Korrektur im Fachverfahren), <strong>{{ offen_weich 
 (bestätigen mit <code>kjh statistik --warehouse … --bestaetigen REGEL HILFE_ID --grund "…"</code>),
 {{ bestaetigt }} bestätigt.</p>
 {% if zeilen %}<table><thead><tr>{% for s in spalten %}<th>{{ s }}</th>{% endfor %}</tr></thead><tbody>
-{% for z in zeilen %}<tr>{% for s in spalten %}<td class="{{ z.klasse if s == 'klasse' else ('bestaetigt' if s == 'status' and z.status == 'bestätigt' else '') }}">{{ z[s] if z[s] is not none else '' }}</td>{% endfor %}</tr>
+{% for z in zeilen %}<tr>{% for s in spalten %}<td class="{{ z.klasse if s == 'klasse'
+    else ('bestaetigt' if s == 'status' and z.status == 'bestätigt' else '') }}">{{ z[s] if z[s] is not none
+    else '' }}</td>{% endfor %}</tr>
 {% endfor %}</tbody></table>{% else %}<p>Keine Befunde: jeder Satz kann geliefert werden.</p>{% endif %}
 </body></html>
 """)

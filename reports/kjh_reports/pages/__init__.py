@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from kjh.format import datum
 from kjh.geheimhaltung.regel import MINDESTFALLZAHL, MINDESTNENNER_EINWOHNER, MINDESTNENNER_FAELLE
 from kjh.geheimhaltung.zeichen import ZEICHEN_GESPERRT, ZEICHEN_KLEIN, ZEICHENERKLAERUNG
-
 from kjh_reports.daten import Berichtsdaten
 from kjh_reports.html import vorlage
 from kjh_reports.schutz import Geschuetzt

@@ -1,8 +1,7 @@
 """Finanzen: every social space and Teilplan against its cap, the forecast, the traffic light and the
 Segeberg rule (the share of the unspent amount that stays in the region); the worst first."""
 
-from kjh.format import MONATE, datum, eur, mio_eur, prozent, zahl
-
+from kjh.format import MONATE, datum, eur, mio_eur, prozent
 from kjh_reports import budget as bu
 from kjh_reports import charts
 from kjh_reports import html as h

@@ -2,7 +2,6 @@
 from kjh.format import datum, eur, prozent, zahl
 from kjh.geheimhaltung.regel import MINDESTFALLZAHL, MINDESTNENNER_FAELLE
 from kjh.geheimhaltung.zeichen import ZEICHEN_GESPERRT, ZEICHEN_KLEIN, anzeige, quote_anzeige
-
 from kjh_reports import html as h
 from kjh_reports.daten import KREIS
 from kjh_reports.pages import WORKBOOK, Kontext, Seite, sozialraum_datei

@@ -1,10 +1,10 @@
 """Kreisübersicht: the social spaces side by side."""
 import pandas as pd
+
 from kjh.format import eur, zahl
 from kjh.geheimhaltung.quoten import Quote, quote
 from kjh.geheimhaltung.regel import GESPERRT
 from kjh.geheimhaltung.zeichen import anzeige, quote_anzeige
-
 from kjh_reports import charts, funnel
 from kjh_reports import html as h
 from kjh_reports.daten import KREIS

@@ -17,10 +17,10 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+
 from kjh.format import datum, datum_zeit, zahl
 from kjh.geheimhaltung.regel import einzelzahl
 from kjh.quality.grenzen import befunde_fremddaten, grenze
-
 from kjh_reports import html as h
 from kjh_reports.pages import Kontext, Seite
 

@@ -2,11 +2,11 @@
 import datetime as dt
 
 import pandas as pd
+
 from kjh.format import datum, eur, mio_eur, prozent, prozent_vz, vorzeichen, zahl
 from kjh.geheimhaltung.regel import GESPERRT, MINDESTFALLZAHL, MINDESTNENNER_FAELLE, OFFEN, abhaengig, einzelzahl
 from kjh.geheimhaltung.sammeln import sammeln
 from kjh.geheimhaltung.zeichen import ZEICHEN_GESPERRT, ZEICHEN_NICHT_SICHER, anzeige, quote_anzeige
-
 from kjh_reports import budget as bu
 from kjh_reports import charts
 from kjh_reports import html as h
@@ -87,7 +87,7 @@ def seite(k: Kontext, sr: str) -> Seite:
             name = d.hilfeart_label(c) if c != UEBRIGE else f"übrige ({', '.join(d.hilfeart_kurz(s) for s in g.seltene)})"
             reihen.append((name, werte, farben.get(c, charts.GRAU)))
     gesamt = []
-    for i, t in enumerate(monate):
+    for t in monate:
         w, st = g.monat(t, "laufend_monatsende", sr, ALLE)
         gesamt.append(None if st in GESPERRT else w)
     fig = charts.monate_gestapelt(x, reihen, gesamt)
@@ -291,7 +291,7 @@ def _traeger(k: Kontext, sr: str) -> tuple[str, int]:
 
 
 def _vorjahr(k: Kontext, sr: str) -> str:
-    d, g = k.daten, k.g
+    d = k.daten
     v = d["vorjahresvergleich"]
     v = v[v["sozialraum"] == sr]
     jahre = d.jahre

@@ -4,7 +4,6 @@ Each raw asset loads the files of its kind found in the sources folder (oldest
 export date first), one transaction per file. Metadata carries counts and file
 names only, never a value from a record.
 """
-from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -74,7 +73,8 @@ def eingang(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.
     specs=[
         dg.AssetSpec(["ref", "codelisten"], group_name=GROUP, description="All code lists of the contract (liste, code, bezeichnung)."),
         dg.AssetSpec(["ref", "hilfearten"], group_name=GROUP, description="Types of help with paragraph, setting and statistics code."),
-        dg.AssetSpec(["ref", "orte_der_durchfuehrung"], group_name=GROUP, description="Places of help (01-12) with the setting they imply."),
+        dg.AssetSpec(["ref", "orte_der_durchfuehrung"], group_name=GROUP,
+                     description="Places of help (01-12) with the setting they imply."),
     ]
 )
 def codelisten(context: dg.AssetExecutionContext, warehouse: DuckDBResource):

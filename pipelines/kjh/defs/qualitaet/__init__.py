@@ -6,7 +6,7 @@ must depend on.
 """
 import dagster as dg
 
-from kjh.defs.qualitaet.checks import ERROR_CHECKS, ERROR_CHECK, WARN_CHECK, quality_checks
+from kjh.defs.qualitaet.checks import ERROR_CHECK, ERROR_CHECKS, WARN_CHECK, quality_checks
 
 
 def defs() -> dg.Definitions:

@@ -38,7 +38,6 @@ def _daten(warehouse: DuckDBResource, settings: RunSettings):
     "internal (--intern)."))
 def website(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
     from kjh_reports import site
-
     from kjh_reports.daten import KeineDaten
 
     settings = RunSettings.from_env()
@@ -71,7 +70,6 @@ def website(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.
     "sheets of their own), with the same small-cell protection as the site."))
 def excel(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
     from kjh_reports import excel as excel_mod
-
     from kjh_reports.daten import KeineDaten
 
     settings = RunSettings.from_env()

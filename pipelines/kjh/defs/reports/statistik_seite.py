@@ -17,9 +17,8 @@ def render_statistik_page(warehouse, reports_dir: Path, *, berichtsjahr: int | N
 
     warehouse: the DuckDB file (opened read-only) or an open connection to it.
     """
-    from kjh_reports import daten, site
-
     from kjh.statistik.zusammenfassung import lesen
+    from kjh_reports import daten, site
 
     own = not hasattr(warehouse, "execute")
     con = duckdb.connect(str(warehouse), read_only=True,

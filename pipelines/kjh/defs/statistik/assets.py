@@ -28,13 +28,12 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from kjh.defs.plausibilitaet import PRUEFERGEBNISSE
-from kjh.settings import RunSettings
-from kjh.statistik import ausgabe_ordner
-from kjh.statistik import arbeitsliste
-from kjh.statistik.ergebnis import KEY
-from kjh.statistik.lieferung import NICHT_ERSTELLT, Lieferergebnis, KannNichtErstellen, erstellen_alle
-from kjh.statistik.pruefung import DATEI, ERROR, PRUEFUNGEN, SATZ
 from kjh.defs.reports.statistik_seite import render_statistik_page
+from kjh.settings import RunSettings
+from kjh.statistik import arbeitsliste, ausgabe_ordner
+from kjh.statistik.ergebnis import KEY
+from kjh.statistik.lieferung import NICHT_ERSTELLT, KannNichtErstellen, Lieferergebnis, erstellen_alle
+from kjh.statistik.pruefung import DATEI, ERROR, PRUEFUNGEN, SATZ
 from kjh.warehouse.connection import ensure_schema
 from kjh.warehouse.lock import writer_lock
 
