@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs and runs it: uv and the locked packages, the
-# linters first (ruff; the SQL linter where there is one), Debian's chromium for
+# linters first (ruff, sqlfluff), Debian's chromium for
 # the browser tests of the reports (if missing), then every test with pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install -q uv==0.13.9
 uv run --frozen ruff check .
-[ ! -f scripts/lint_sql.sh ] || bash scripts/lint_sql.sh
+bash scripts/lint_sql.sh  # sqlfluff on the dbt models and macros (.sqlfluff)
 if ! command -v chromium >/dev/null 2>&1; then
     sudo_cmd=""
     [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"

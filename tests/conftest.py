@@ -6,13 +6,26 @@ from pathlib import Path
 
 import pytest
 
+from kjh.defs.transform.project import ensure_manifest
 from kjh.ingest.load import deliver
 from kjh.ingest.mapping import find_mappings
 from kjh.ingest.naming import discover
 from kjh.ingest.pseudonym import install_hmac_macro
+from kjh.settings import telemetry_off
 from kjh.warehouse.connection import writer
 
 TEST_KEY = b"test-key-0123456789abcdef-0123456789"  # 36 characters: kjh wants at least 32
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dbt_manifest_and_no_telemetry():
+    """What the command line does before it loads kjh.definitions: telemetry off, the dbt manifest
+    that @dbt_assets reads on import prepared when missing or stale."""
+    telemetry_off()
+    before = os.environ.get("KJH_WAREHOUSE")
+    ensure_manifest()
+    if before is None:  # prepare_manifest sets it for dbt's profile; the tests set their own
+        os.environ.pop("KJH_WAREHOUSE", None)
 
 
 @pytest.fixture(autouse=True)

@@ -246,9 +246,11 @@ def _check_year(settings, exports: list[Path], mappings) -> None:
 def _execute(settings, wait: float, reports: bool = True) -> int:
     settings.apply()
     _preflight(settings)
+    from kjh.defs.transform.project import ensure_manifest
     from kjh.settings import quiet_environment
 
     quiet_environment()
+    ensure_manifest()  # kjh.definitions reads it on import
     from kjh.defs.orchestration.prozesse import children_die_with_parent, stop_on_sigterm
     from kjh.warehouse.lock import WarehouseBusy, writer_lock
 
@@ -351,6 +353,9 @@ def _ui(args) -> int:
     settings.apply()
     _check_warehouse_file(settings.warehouse)
     quiet_environment()
+    from kjh.defs.transform.project import ensure_manifest
+
+    ensure_manifest()  # the UI's process loads kjh.definitions, which reads it
     from kjh.defs.orchestration.protokoll import new_log_file
 
     log_file = new_log_file(settings.warehouse)

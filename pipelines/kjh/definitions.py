@@ -6,9 +6,6 @@ import dagster as dg
 
 from kjh.defs import ingestion, orchestration, plausibilitaet, qualitaet, reports, statistik, transform
 from kjh.defs.resources import warehouse_resource
-from kjh.settings import quiet_environment
-
-quiet_environment()
 
 defs = dg.Definitions.merge(
     ingestion.defs(),

@@ -74,15 +74,22 @@ def dagster_home_for(warehouse: Path) -> Path:
     return warehouse.with_name(warehouse.name + ".dagster")
 
 
-def quiet_environment() -> None:
-    """Telemetry off for Dagster, dbt and Great Expectations; no colour codes from dbt; the
-    Dagster home of the warehouse (DAGSTER_HOME, when set, is used as it is)."""
+def telemetry_off() -> None:
+    """Telemetry off for Dagster (also without a dagster.yaml), dbt and Great Expectations; no colour
+    codes from dbt. Only the process environment: nothing is written."""
     os.environ["DO_NOT_TRACK"] = "1"
+    os.environ["DAGSTER_DISABLE_TELEMETRY"] = "1"
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     os.environ["GE_USAGE_STATS"] = "FALSE"
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
     os.environ["DBT_USE_COLORS"] = "false"
     os.environ["DBT_USE_COLORS_FILE"] = "false"
+
+
+def quiet_environment() -> None:
+    """telemetry_off() and the Dagster home of the warehouse with kjh's dagster.yaml (DAGSTER_HOME, when
+    set, is used as it is). Called by the command line before it loads the definitions."""
+    telemetry_off()
     home = Path(os.environ.get("DAGSTER_HOME") or dagster_home_for(RunSettings.from_env().warehouse))
     home.mkdir(parents=True, exist_ok=True)
     cfg = home / "dagster.yaml"

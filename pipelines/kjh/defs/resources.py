@@ -1,13 +1,45 @@
-"""Resources shared by every area: the warehouse."""
-from dagster import EnvVar
+"""The warehouse as a Dagster resource: every area opens it through here.
+
+dagster-duckdb's DuckDBResource with what kjh adds: `writer()` takes the
+advisory lock of kjh.warehouse.lock (one writer at a time; it waits for
+another run of the same warehouse up to ten minutes) and yields a connection
+with the schema in place; `reader()` is a connection for a look after
+writing. DuckDB never downloads an extension here (no internet). `settings`
+are the run's folders and options (kjh.settings.RunSettings).
+"""
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from kjh.settings import ENV_WAREHOUSE
+from kjh.settings import ENV_WAREHOUSE, RunSettings
+from kjh.warehouse.connection import ensure_schema
+from kjh.warehouse.lock import writer_lock
+
+# a run of the same warehouse holds the lock for as long as its step takes
+WARTEN_S = 600
+_OFFLINE = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
-def warehouse_resource() -> DuckDBResource:
-    # DuckDB must never try to download an extension (no internet here).
-    return DuckDBResource(
-        database=EnvVar(ENV_WAREHOUSE),
-        connection_config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
-    )
+class Warehouse(DuckDBResource):
+    @property
+    def path(self) -> Path:
+        return Path(self.database)
+
+    @property
+    def settings(self) -> RunSettings:
+        return RunSettings.from_env()
+
+    @contextmanager
+    def writer(self):
+        with writer_lock(self.path, wait_seconds=WARTEN_S), self.get_connection() as con:
+            ensure_schema(con)
+            yield con
+
+    def reader(self):
+        return self.get_connection()
+
+
+def warehouse_resource() -> Warehouse:
+    return Warehouse(database=dg.EnvVar(ENV_WAREHOUSE), connection_config=dict(_OFFLINE))

@@ -6,35 +6,32 @@ names only, never a value from a record.
 """
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from kjh.contract import LOAD_ORDER, load_contract
+from kjh.defs.resources import Warehouse
 from kjh.ingest.codelisten import write_codelisten
 from kjh.ingest.load import Outcome, deliver
 from kjh.ingest.mapping import find_mappings
 from kjh.ingest.naming import discover
 from kjh.ingest.pseudonym import install_hmac_macro, load_key
-from kjh.settings import RunSettings
 from kjh.warehouse.arbeitsordner import bereitstellen
-from kjh.warehouse.connection import ensure_schema, scalar
-from kjh.warehouse.lock import writer_lock
+from kjh.warehouse.connection import scalar
 
 GROUP = "ingestion"
 
 
-def _deliveries(art):
-    settings = RunSettings.from_env()
+def _deliveries(warehouse: Warehouse, art):
+    settings = warehouse.settings
     mappings = find_mappings(settings.sources, settings.mappings)
     return settings, [d for d in discover(settings.sources, mappings) if d.art == art]
 
 
-def _load_all(context: dg.AssetExecutionContext, warehouse: DuckDBResource, art) -> list[Outcome]:
-    settings, deliveries = _deliveries(art)
+def _load_all(context: dg.AssetExecutionContext, warehouse: Warehouse, art) -> list[Outcome]:
+    settings, deliveries = _deliveries(warehouse, art)
     outcomes = []
-    with writer_lock(settings.warehouse, wait_seconds=600), warehouse.get_connection() as con:
+    with warehouse.writer() as con:
         # the private working folder, emptied of anything a killed run left there
         workdir = bereitstellen(settings.warehouse)
-        ensure_schema(con)
         install_hmac_macro(con, load_key())
         for delivery in deliveries:
             context.log.info(f"{delivery.datei}: wird geladen …")
@@ -64,7 +61,7 @@ def _metadata(outcomes: list[Outcome], bestand: int | None = None) -> dict:
 @dg.asset(key=["audit", "eingang"], group_name=GROUP, description=(
     "Scans the sources folder. Every *.csv is a delivery; a file whose name matches no kind is "
     "rejected and recorded in audit.lieferungen, never silently ignored."))
-def eingang(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
+def eingang(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     outcomes = _load_all(context, warehouse, None)
     return dg.MaterializeResult(metadata=_metadata(outcomes))
 
@@ -77,10 +74,8 @@ def eingang(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.
                      description="Places of help (01-12) with the setting they imply."),
     ]
 )
-def codelisten(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
-    settings = RunSettings.from_env()
-    with writer_lock(settings.warehouse, wait_seconds=600), warehouse.get_connection() as con:
-        ensure_schema(con)
+def codelisten(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    with warehouse.writer() as con:
         counts = write_codelisten(con)
     for table, n in counts.items():
         yield dg.MaterializeResult(asset_key=["ref", table], metadata={"zeilen": n})
@@ -94,9 +89,9 @@ def _raw_asset(art: str) -> dg.AssetsDefinition:
 
     @dg.asset(key=["raw", art], group_name=GROUP, deps=deps, name=None,
               description=f"raw.{art}: the `{art}` deliveries, {history}.")
-    def _asset(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
+    def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         outcomes = _load_all(context, warehouse, art)
-        with warehouse.get_connection() as con:
+        with warehouse.reader() as con:
             where = "where stand_bis is null" if kind.load == "full" else ""
             bestand = scalar(con, f"select count(*) from raw.{art} {where}")
         return dg.MaterializeResult(metadata=_metadata(outcomes, bestand))

@@ -1,16 +1,16 @@
 """Blocking checks on ingestion itself: every delivered record is accounted for."""
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from kjh.contract import LOAD_ORDER
+from kjh.defs.resources import Warehouse
 
 
 def _accounting_check(art: str) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset=dg.AssetKey(["raw", art]), name="jeder_datensatz_verbucht", blocking=True,
                     description="For every accepted delivery: geladen + quarantaene + uebersprungen = zeilen, "
                                 "and audit.quarantaene holds exactly `quarantaene` records of it.")
-    def _check(warehouse: DuckDBResource) -> dg.AssetCheckResult:
-        with warehouse.get_connection() as con:
+    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.reader() as con:
             bad = con.execute(
                 """select l.datei, l.zeilen, l.geladen, l.quarantaene, l.uebersprungen, count(q.zeile) as q_rows
                    from audit.lieferungen l left join audit.quarantaene q using (lieferung_id)

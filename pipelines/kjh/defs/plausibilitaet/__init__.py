@@ -21,15 +21,13 @@ Merge into kjh.definitions with `plausibilitaet.defs()`; uses the `warehouse` re
 import time
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from kjh.contract import LOAD_ORDER
 from kjh.defs.qualitaet.checks import check_result, ensure_run_results
+from kjh.defs.resources import Warehouse
 from kjh.quality import finanzkontrollen, plausibilitaet
 from kjh.quality.rules import ERROR, INFO, WARN, Pruefergebnis
 from kjh.quality.sql_pruefungen import SqlPruefung
-from kjh.settings import RunSettings
-from kjh.warehouse.lock import writer_lock
 
 PLAUSI_ERROR_CHECK = "plausibilitaet_error"
 PLAUSI_WARN_CHECK = "plausibilitaet_warn"
@@ -75,10 +73,9 @@ def _check(asset_key: dg.AssetKey, check_name: str, schweregrad: str, pruefungen
         description=f"{art} ({folge}) Prüfungen: " + "; ".join(
             f"{p.name}: {p.beschreibung}" for p in pruefungen) + " Ergebnisse in audit.pruefergebnisse.",
     )
-    def _run(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource) -> dg.AssetCheckResult:
+    def _run(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
         start = time.perf_counter()
-        settings = RunSettings.from_env()
-        with writer_lock(settings.warehouse, wait_seconds=600), warehouse.get_connection() as con:
+        with warehouse.writer() as con:
             ergebnisse = ensure_results(con, context.run.run_id, pruefungen, check_name)
         for e in ergebnisse:
             if not e.bestanden:
@@ -128,10 +125,10 @@ _ERGEBNIS_DEPS = list(dict.fromkeys(
     "Plausibilitätsprüfungen und die Finanzkontrollen. Die Qualitätsseite der Berichte hängt davon ab, damit sie "
     "jede Prüfung des Laufs zeigt (Dagster ordnet Prüfschritte und Berichte sonst nicht). Die Prüfschritte "
     "(asset checks) melden diese Ergebnisse, statt sie neu zu berechnen."))
-def pruefergebnisse(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
+def pruefergebnisse(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     lauf_id = context.run.run_id
-    settings = RunSettings.from_env()
-    with writer_lock(settings.warehouse, wait_seconds=600), warehouse.get_connection() as con:
+    settings = warehouse.settings
+    with warehouse.writer() as con:
         ensure_run_results(con, LOAD_ORDER, lauf_id=lauf_id, reports=settings.reports, log=context.log.info)
         for _, check, _, pruefungen, _ in GRUPPEN:
             ensure_results(con, lauf_id, pruefungen, check)

@@ -25,14 +25,11 @@ imported only when the check runs.
 import time
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from kjh.contract import LOAD_ORDER, load_contract
+from kjh.defs.resources import Warehouse
 from kjh.quality.rules import ERROR, WARN, Pruefergebnis, Suite
 from kjh.quality.suites import SUITES
-from kjh.settings import RunSettings
-from kjh.warehouse.connection import ensure_schema
-from kjh.warehouse.lock import writer_lock
 
 ERROR_CHECK = "qualitaet_error"
 WARN_CHECK = "qualitaet_warn"
@@ -125,18 +122,17 @@ def _quality_check(arts: list[str], name: str) -> dg.AssetChecksDefinition:
                      "blockierend, WARN als Hinweis); Ergebnisse in audit.pruefergebnisse, Data Docs unter "
                      "<Berichte>/qualitaet/gx/."),
     )
-    def _check(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource):
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
         from kjh.quality import data_docs, results
         from kjh.quality.runner import SuiteLauf, run_suites
 
         start = time.perf_counter()
         selected = set(context.selected_asset_check_keys)
         chosen = [art for art in arts if any(k.asset_key == dg.AssetKey(["raw", art]) for k in selected)]
-        settings = RunSettings.from_env()
+        settings = warehouse.settings
         lauf_id = context.run.run_id
         # Writes audit.pruefergebnisse and the Data Docs: one writer at a time.
-        with writer_lock(settings.warehouse, wait_seconds=600), warehouse.get_connection() as con:
-            ensure_schema(con)
+        with warehouse.writer() as con:
             # results an earlier step of this run already wrote (ensure_run_results) are reported, not re-run
             stored = {art: results.read(con, lauf_id, [p.name for p in SUITES[art]().pruefungen]) for art in chosen}
             laeufe = run_suites(con, [SUITES[art]() for art in chosen if stored[art] is None], lauf_id=lauf_id,

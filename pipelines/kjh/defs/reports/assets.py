@@ -6,12 +6,11 @@ The warehouse is opened read-only with the resource's path: reports run after
 every writer of the job (they depend on the marts), and DuckDB allows readers
 only once the single writer is done.
 """
-from pathlib import Path
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from kjh.defs.plausibilitaet import PRUEFERGEBNISSE
+from kjh.defs.resources import Warehouse
 from kjh.settings import RunSettings
 
 GROUP = "berichte"  # as the asset keys berichte/…
@@ -26,21 +25,21 @@ REPORT_DEPS = [dg.AssetKey(["marts", m]) for m in MARTS] + [dg.AssetKey(["interm
 WEBSITE_DEPS = REPORT_DEPS + [PRUEFERGEBNISSE]
 
 
-def _daten(warehouse: DuckDBResource, settings: RunSettings):
+def _daten(warehouse: Warehouse, settings: RunSettings):
     from kjh_reports import daten
 
-    return daten.lade_datei(Path(warehouse.database), settings.year)
+    return daten.lade_datei(warehouse.path, settings.year)
 
 
 @dg.asset(key=["berichte", "website"], group_name=GROUP, deps=WEBSITE_DEPS, description=(
     "The report site in the reports folder: index.html, Kreisübersicht, one page per social space, Finanzen, "
     "Qualität, Statistik; plotly.js once under assets/, works offline. Small counts protected unless the run is "
     "internal (--intern)."))
-def website(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
+def website(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     from kjh_reports import site
     from kjh_reports.daten import KeineDaten
 
-    settings = RunSettings.from_env()
+    settings = warehouse.settings
     try:
         d = _daten(warehouse, settings)
     except KeineDaten as leer:
@@ -68,11 +67,11 @@ def website(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.
 @dg.asset(key=["berichte", "excel"], group_name=GROUP, deps=REPORT_DEPS, description=(
     "The Excel workbook kjh-kennzahlen.xlsx in the reports folder: one Excel table per mart and grain (totals in "
     "sheets of their own), with the same small-cell protection as the site."))
-def excel(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
+def excel(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     from kjh_reports import excel as excel_mod
     from kjh_reports.daten import KeineDaten
 
-    settings = RunSettings.from_env()
+    settings = warehouse.settings
     try:
         d = _daten(warehouse, settings)
     except KeineDaten as leer:

@@ -25,17 +25,14 @@ offene_befunde, harte_saetze, meldung, pruefbericht, arbeitsliste,
 statistik_seite (paths and counts, no record values).
 """
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from kjh.defs.plausibilitaet import PRUEFERGEBNISSE
 from kjh.defs.reports.statistik_seite import render_statistik_page
-from kjh.settings import RunSettings
+from kjh.defs.resources import Warehouse
 from kjh.statistik import arbeitsliste, ausgabe_ordner
 from kjh.statistik.ergebnis import KEY
 from kjh.statistik.lieferung import NICHT_ERSTELLT, KannNichtErstellen, Lieferergebnis, erstellen_alle
 from kjh.statistik.pruefung import DATEI, ERROR, PRUEFUNGEN, SATZ
-from kjh.warehouse.connection import ensure_schema
-from kjh.warehouse.lock import writer_lock
 
 GROUP = "statistik"
 EINGABEN = [dg.AssetKey(["raw", art]) for art in ("hilfen", "traeger", "zahlungen")]
@@ -116,11 +113,10 @@ def check_results(ergebnisse: list[Lieferergebnis], selected) -> list[dg.AssetCh
     can_subset=True,
     name="statistik_lieferung",
 )
-def statistik_lieferung(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
-    settings = RunSettings.from_env()
+def statistik_lieferung(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    settings = warehouse.settings
     out = ausgabe_ordner(settings)
-    with writer_lock(settings.warehouse, wait_seconds=600), warehouse.get_connection() as con:
-        ensure_schema(con)
+    with warehouse.writer() as con:
         try:
             ergebnisse = erstellen_alle(con, out, settings.year, lauf_id=context.run.run_id)
         except KannNichtErstellen as exc:

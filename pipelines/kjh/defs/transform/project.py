@@ -49,6 +49,26 @@ def ensure_warehouse_env() -> Path:
     return Path(os.environ[ENV_WAREHOUSE])
 
 
+def manifest_is_stale() -> bool:
+    """Missing (fresh checkout) or older than a file of the dbt project (after a pull or an edit)."""
+    manifest = dbt_project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    project = dbt_project.project_dir
+    sources = [project / "dbt_project.yml", project / "profiles.yml"]
+    for folder in ("models", "macros", "tests"):
+        sources += [p for p in (project / folder).rglob("*") if p.is_file()]
+    return any(p.stat().st_mtime > built for p in sources if p.exists())
+
+
+def ensure_manifest() -> None:
+    """The manifest @dbt_assets reads, parsed again when missing or stale (the CLI and the tests call this
+    before loading kjh.definitions)."""
+    if manifest_is_stale():
+        prepare_manifest()
+
+
 def prepare_manifest() -> Path:
     """Runs `dbt parse` and returns the manifest path (about 3-5 s).
 
