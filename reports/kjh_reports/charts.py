@@ -189,7 +189,7 @@ def funnel(punkte: list[dict], p0: float, grenzen: dict, y_titel: str) -> go.Fig
         fig.add_scatter(x=n, y=lo, mode="lines", line={"color": GRAU, "dash": stil, "width": 1.5}, name=name,
                         legendgroup=name, showlegend=False, meta={"einheit": "quote"}, hoverinfo="skip")
     fig.add_scatter(x=[n[0], n[-1]], y=[p0, p0], mode="lines", line={"color": BLAU, "width": 1.5},
-                    name=f"Kreis gesamt", meta={"einheit": "quote"}, hoverinfo="skip")
+                    name="Kreis gesamt", meta={"einheit": "quote"}, hoverinfo="skip")
     sichtbar = [p for p in punkte if p["eckwert"] is not None]
     farben = [ROT if p["auffaellig"] else BLAU for p in sichtbar]
     fig.add_scatter(
