@@ -1,13 +1,19 @@
-"""Small HTML building blocks: escaping, tables, key-figure tiles, figures with a note.
+"""The building blocks of a page as data, laid out by the macros of templates/macros.html.
 
-Every text from the data goes through `e()`. Count cells carry the class
-`anzahl` (the suppression test reads every such cell), suppressed cells the
-class `gesperrt` and a tooltip saying why.
+Every page is a template file in kjh_reports/templates, rendered by `vorlage(name)`
+with autoescape on: texts from the data are escaped by Jinja, no module writes HTML.
+Count cells carry the class `anzahl` (the suppression test reads every such cell),
+suppressed cells the class `gesperrt` and a tooltip saying why.
+
+    Zelle      one table cell: text, classes, tooltip (anzahl, betrag, quote, text, ampel make them)
+    Tabelle    a table: column titles, rows and footer rows of Zellen, caption  -> macro tabelle
+    Kachel     a key-figure tile (kacheln: a row of them)                       -> macros kachel, kacheln
+    Abbildung  a plotly chart with its title and the note under it             -> macro abbildung
 """
-import html
 from dataclasses import dataclass
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+from markupsafe import Markup
 
 from kjh.geheimhaltung.quoten import Quote
 from kjh.geheimhaltung.regel import GESPERRT, MINDESTFALLZAHL, OFFEN, PRIMAER, SEKUNDAER
@@ -18,20 +24,11 @@ UMGEBUNG = Environment(loader=PackageLoader("kjh_reports", "templates"), autoesc
                        trim_blocks=True, lstrip_blocks=True)
 
 
-def e(text) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
-
-
 @dataclass
 class Zelle:
     text: str
     klasse: str = ""
     titel: str = ""
-
-    def td(self, tag: str = "td") -> str:
-        k = f' class="{self.klasse}"' if self.klasse else ""
-        t = f' title="{e(self.titel)}"' if self.titel else ""
-        return f"<{tag}{k}{t}>{e(self.text)}</{tag}>"
 
 
 _TITEL = {
@@ -68,11 +65,28 @@ def text(t, klasse: str = "") -> Zelle:
     return Zelle("" if t is None else str(t), klasse)
 
 
+def ampel(wert: str | None) -> Zelle:
+    if not wert or wert != wert:
+        return Zelle("ohne Budget", "ampel ampel-keine")
+    label = {"gruen": "grün", "gelb": "gelb", "rot": "rot"}.get(str(wert), str(wert))
+    return Zelle(label, f"ampel ampel-{wert}")
+
+
+@dataclass
+class Tabelle:
+    kopf: list[str]
+    rechts: list[bool]            # per column: right-aligned (a column of numbers)
+    zeilen: list[list[Zelle]]     # the first cell of a row is its header
+    fuss: list[list[Zelle]]
+    klasse: str = ""
+    beschriftung: str = ""
+
+
 def tabelle(kopf: list, zeilen: list[list], *, klasse: str = "", fuss: list[list] | None = None,
-            beschriftung: str = "", kopf_zahl_ab: int = 1) -> str:
+            beschriftung: str = "", kopf_zahl_ab: int = 1) -> Tabelle:
     """kopf: column titles; zeilen: lists of Zelle or str; columns from kopf_zahl_ab on are right-aligned."""
-    def zelle(z, tag="td"):
-        return (z if isinstance(z, Zelle) else Zelle(str(z))).td(tag)
+    def zellen(z):
+        return [c if isinstance(c, Zelle) else Zelle(str(c)) for c in z]
 
     def rechts(i):  # a column is right-aligned when its cells are numbers
         erste = zeilen[0] if zeilen else (fuss[0] if fuss else None)
@@ -80,53 +94,50 @@ def tabelle(kopf: list, zeilen: list[list], *, klasse: str = "", fuss: list[list
             return "zahl" in erste[i].klasse.split()
         return i >= kopf_zahl_ab
 
-    kopfzeile = "".join(
-        f'<th scope="col"{" class=zahl" if i and rechts(i) else ""}>{e(k)}</th>' for i, k in enumerate(kopf))
-    body = "\n".join("<tr>" + zelle(z[0], "th") .replace("<th", '<th scope="row"', 1) +
-                     "".join(zelle(c) for c in z[1:]) + "</tr>" for z in zeilen)
-    foot = ""
-    if fuss:
-        foot = "<tfoot>" + "\n".join("<tr>" + zelle(z[0], "th").replace("<th", '<th scope="row"', 1) +
-                                     "".join(zelle(c) for c in z[1:]) + "</tr>" for z in fuss) + "</tfoot>"
-    cap = f"<caption>{e(beschriftung)}</caption>" if beschriftung else ""
-    return (f'<div class="tabelle-rahmen"><table class="{klasse}">{cap}<thead><tr>{kopfzeile}</tr></thead>'
-            f"<tbody>{body}</tbody>{foot}</table></div>")
+    return Tabelle([str(k) for k in kopf], [bool(i) and rechts(i) for i in range(len(kopf))],
+                   [zellen(z) for z in zeilen], [zellen(z) for z in fuss or []], klasse, beschriftung)
 
 
-def kachel(titel: str, wert: str, unter: str = "", klasse: str = "", anzahl: bool = False) -> str:
-    """A key-figure tile; anzahl=True marks the value as a count of helps (the suppression test reads it)."""
-    wk = "kachel-wert anzahl" if anzahl else "kachel-wert"
-    return (f'<div class="kachel {klasse}"><div class="kachel-titel">{e(titel)}</div>'
-            f'<div class="{wk}">{e(wert)}</div>'
-            + (f'<div class="kachel-unter">{e(unter)}</div>' if unter else "") + "</div>")
+@dataclass
+class Kachel:
+    titel: str
+    wert: str
+    unter: str = ""
+    klasse: str = ""
+    anzahl: bool = False          # the value is a count of helps (the suppression test reads it)
 
 
-def kacheln(*k: str) -> str:
-    return '<div class="kacheln">' + "".join(k) + "</div>"
+def kachel(titel: str, wert: str, unter: str = "", klasse: str = "", anzahl: bool = False) -> Kachel:
+    """A key-figure tile; anzahl=True marks the value as a count of helps."""
+    return Kachel(titel, wert, unter, klasse, anzahl)
 
 
-def abbildung(diagramm: str, titel: str, notiz: str) -> str:
+def kacheln(*k: Kachel) -> list[Kachel]:
+    return list(k)
+
+
+@dataclass
+class Abbildung:
+    diagramm: Markup              # plotly's <div> and script (kjh_reports.charts.einbetten), labels escaped there
+    titel: str
+    notiz: str
+
+
+def abbildung(diagramm: str, titel: str, notiz: str) -> Abbildung:
     """A chart with its title and the note under it that says what it counts."""
-    return (f'<figure class="abbildung"><h3>{e(titel)}</h3>{diagramm}'
-            f'<figcaption>{e(notiz)}</figcaption></figure>')
+    return Abbildung(Markup(diagramm), titel, notiz)
 
 
-def abschnitt(titel: str, inhalt: str, id_: str = "", einleitung: str = "") -> str:
-    i = f' id="{e(id_)}"' if id_ else ""
-    ein = f'<p class="einleitung">{e(einleitung)}</p>' if einleitung else ""
-    return f"<section{i}><h2>{e(titel)}</h2>{ein}{inhalt}</section>"
-
-
-def ampel(wert: str | None) -> Zelle:
-    if not wert or wert != wert:
-        return Zelle("ohne Budget", "ampel ampel-keine")
-    label = {"gruen": "grün", "gelb": "gelb", "rot": "rot"}.get(str(wert), str(wert))
-    return Zelle(label, f"ampel ampel-{e(wert)}")
-
-
-def hinweis(text_: str, klasse: str = "hinweis") -> str:
-    return f'<p class="{klasse}">{e(text_)}</p>'
+@dataclass
+class Link:
+    datei: str
+    text: str
 
 
 def vorlage(name: str) -> Template:
     return UMGEBUNG.get_template(name)
+
+
+def seite(name: str, **werte) -> str:
+    """The content of a page: template `name` rendered with werte (the frame adds header and footer)."""
+    return vorlage(name).render(**werte)

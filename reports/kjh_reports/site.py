@@ -26,7 +26,8 @@ ASSETS = Path(__file__).parent / "assets"
 
 
 @dataclass
-class Ergebnis:
+class GeschriebeneSite:
+    """What `schreibe` wrote: the index page, the pages, the charts and the protection's counts."""
     index: Path
     seiten: list[str]
     diagramme: int
@@ -60,7 +61,7 @@ def _schreibe_seite(k: Kontext, s: Seite, reports_dir: Path) -> None:
     tmp.replace(ziel)
 
 
-def schreibe(d: Berichtsdaten, reports_dir: Path, intern: bool, g: Geschuetzt | None = None) -> Ergebnis:
+def schreibe(d: Berichtsdaten, reports_dir: Path, intern: bool, g: Geschuetzt | None = None) -> GeschriebeneSite:
     t0 = time.perf_counter()
     reports_dir = Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
@@ -77,10 +78,11 @@ def schreibe(d: Berichtsdaten, reports_dir: Path, intern: bool, g: Geschuetzt | 
         alt.unlink()
     for s in seiten:
         _schreibe_seite(k, s, reports_dir)
-    return Ergebnis(index=reports_dir / "index.html", seiten=[s.datei for s in seiten],
-                    diagramme=sum(s.diagramme for s in seiten), intern=intern,
-                    gesperrte_zellen=0 if intern else g.gesperrte_zellen,
-                    nicht_schuetzbar=0 if intern else g.sperrung.nicht_schuetzbar, sekunden=time.perf_counter() - t0)
+    return GeschriebeneSite(index=reports_dir / "index.html", seiten=[s.datei for s in seiten],
+                            diagramme=sum(s.diagramme for s in seiten), intern=intern,
+                            gesperrte_zellen=0 if intern else g.gesperrte_zellen,
+                            nicht_schuetzbar=0 if intern else g.sperrung.nicht_schuetzbar,
+                            sekunden=time.perf_counter() - t0)
 
 
 def schreibe_statistik(d: Berichtsdaten | None, reports_dir: Path, intern: bool, statistik_daten) -> Path:

@@ -93,7 +93,7 @@ def rahmen(k: Kontext, seite: Seite) -> str:
         stand=datum(k.daten.berichtsstand) if k.daten is not None else ".",
         navigation=k.navigation,
         aktiv=seite.datei,
-        inhalt=seite.inhalt,  # built from the templates and helpers of kjh_reports.html, escaped there
+        inhalt=seite.inhalt,  # rendered from the page's template (autoescaped), see kjh_reports.html
         zeichen=[(z, t) for z, t in ZEICHENERKLAERUNG if k.intern or z != "( )"],
         erstellt=datum(dt.date.today()),
     )

@@ -1,7 +1,10 @@
 """Finanzen: every social space and Teilplan against its cap, the forecast, the traffic light and the
-Segeberg rule (the share of the unspent amount that stays in the region); the worst first."""
+Segeberg rule (the share of the unspent amount that stays in the region); the worst first.
+
+Laid out by the template finanzen.html."""
 
 from kjh.format import MONATE, datum, eur, mio_eur, prozent
+
 from kjh_reports import budget as bu
 from kjh_reports import charts
 from kjh_reports import html as h
@@ -25,13 +28,13 @@ def seite(k: Kontext) -> Seite:
     # the worst first: highest forecast use of the cap; rows without a budget at the end
     b = b.sort_values(["prognose_auslastung_pct", "sozialraum", "teilplan"], ascending=[False, True, True],
                       na_position="last")
-    teile, n = [], 0
+    n = 0
     basis = "Prognose" if (b["prognose_basis"] == "prognose").any() else "Ist"
     mit_budget = b[b["budget_eur"].notna()]
     s = bu.summen(b)
     pseudo = ", ".join(s["pseudo"]) or "ohne Sozialraum"
     n_rot, n_gelb = int((b["ampel"] == "rot").sum()), int((b["ampel"] == "gelb").sum())
-    teile.append(h.kacheln(
+    kacheln = h.kacheln(
         h.kachel(f"Budgets {jahr}", eur(s["budget"], 0), "Summe aller Sozialraum-Teilpläne"),
         h.kachel(f"Ist bis {datum(d.stand_buchungen)}", eur(s["ist_mit_budget"], 0),
                  f"budgetierte Teilpläne · mit „{pseudo}“: {eur(s['ist_alle'], 0)}"),
@@ -44,12 +47,12 @@ def seite(k: Kontext) -> Seite:
                  klasse="kreis-mit" + (" rot" if s["pct_alle"] and s["pct_alle"] > bu.AMPEL_ROT_UEBER_PCT else "")),
         h.kachel("Ampeln", f"{n_rot} rot · {n_gelb} gelb", f"von {len(mit_budget)} Teilplänen mit Budget",
                  klasse="rot" if n_rot else ("gelb" if n_gelb else "gruen")),
-    ))
-    teile.append(h.hinweis(
+    )
+    hinweis = (
         f"Haushaltsjahr {jahr}, Buchungen bis {datum(d.stand_buchungen)}. Netto = Auszahlungen abzüglich "
         f"Kostenbeiträge und Erstattungen, nach Buchungsdatum. Buchungen ohne Sozialraum („{pseudo}“, etwa "
         f"fallunabhängige Leistungen) haben kein Budget: die Summen stehen ohne und mit ihnen da. "
-        + bu.AMPEL_REGEL))
+        + bu.AMPEL_REGEL)
 
     # ---- chart: use of the cap, with the forecast's range
     mb = mit_budget.sort_values("prognose_auslastung_pct", ascending=False)
@@ -65,13 +68,13 @@ def seite(k: Kontext) -> Seite:
                         referenz=("Budget = 100 %", 100.0), horizontal=True, hoehe=max(320, 80 + 26 * len(namen)),
                         texte=[prozent(v) for v in mb["prognose_auslastung_pct"]], spanne=spanne)
     n += 1
-    teile.append(h.abschnitt("Auslastung der Budgets", h.abbildung(
+    auslastung = h.abbildung(
         charts.einbetten(fig, "fin-auslastung"), f"{basis} des Jahresendes {jahr} in % des Budgets",
         "Je Sozialraum und Teilplan: erwartete Netto-Ausgaben zum Jahresende geteilt durch das Budget, die "
         "schlechtesten oben; Farbe = Ampel. Die Prognose rechnet die laufenden Hilfen bis Dezember fort und "
         "berücksichtigt, wie sich frühere Jahre nach diesem Monat noch entwickelt haben. Der Strich am Balken ist "
         f"die Spanne: so weit lag das Jahresende in {bu.SPANNE_PCT} % der früheren Jahre neben der Prognose vom "
-        "selben Monat, für diesen Sozialraum und Teilplan."), "auslastung"))
+        "selben Monat, für diesen Sozialraum und Teilplan.")
 
     # ---- table Teilplan
     kopf = ["Sozialraum", "Teilplan", "Region", "Budget", f"Ist bis {datum(d.stand_buchungen)}",
@@ -100,9 +103,8 @@ def seite(k: Kontext) -> Seite:
         notiz += (f" „{pseudo}“: Buchungen ohne Hilfe (z. B. fallunabhängige Leistungen, Zuschüsse) "
                   f"bzw. ohne bekannten Sozialraum; sie haben kein Budget und stehen am Ende. Die Zeile „Kreis "
                   f"gesamt mit …“ rechnet sie gegen die Summe der Budgets.")
-    teile.append(h.abschnitt("Alle Sozialräume und Teilpläne", h.tabelle(
-        kopf, zeilen, fuss=fuss, kopf_zahl_ab=3, beschriftung=f"Budgetauslastung {jahr}, die schlechtesten zuerst")
-        + f'<p class="einleitung">{h.e(notiz)}</p>', "teilplaene"))
+    teilplaene = h.tabelle(kopf, zeilen, fuss=fuss, kopf_zahl_ab=3,
+                           beschriftung=f"Budgetauslastung {jahr}, die schlechtesten zuerst")
 
     # ---- Segeberg rule
     v = d["budget_verbleib_jahr"]
@@ -130,13 +132,11 @@ def seite(k: Kontext) -> Seite:
     tab_h = h.tabelle(["Sozialraum", *[k.jahr_kurz(int(j)) for j in hist.columns]],
                       [[h.Zelle(s), *[h.betrag(eur(hist.at[s, j])) for j in hist.columns]] for s in hist.index],
                       beschriftung="Mindestens in der Region verbleibend, alle Jahre")
-    teile.append(h.abschnitt("Was in der Region bleibt", tab + tab_r + tab_h, "verbleib", einleitung=(
-        "Regel des Kreises: Bleibt ein Sozialraum unter seinem Budget (Summe seiner Teilplan-Budgets gegen die "
-        "Netto-Ausgaben dieser Teilpläne), bleibt mindestens die Hälfte des nicht verbrauchten Betrags in seiner "
-        "Region für fallunabhängige Arbeit. Abgeschlossene Jahre nach dem Ist, das laufende nach der Prognose.")))
+    verbleib = [tab, tab_r, tab_h]
 
     # ---- how far to trust the forecast
     pg = d["prognose_genauigkeit"].sort_values(["ebene", "prognosemonat"])
+    genauigkeit = None
     if not pg.empty:
         zeilen = []
         for mnr in sorted(pg["prognosemonat"].unique()):
@@ -147,15 +147,12 @@ def seite(k: Kontext) -> Seite:
                         h.betrag(prozent(r["wape_linear_pct"].iloc[0]) if not r.empty else ".")]
             zeilen.append(row)
         r0 = pg.iloc[0]
-        teile.append(h.abschnitt("Wie genau ist die Prognose?", h.tabelle(
+        genauigkeit = h.tabelle(
             ["Prognose vom", "Kreis je Teilplan", "gerade Linie", "Sozialraum × Teilplan", "gerade Linie"],
             zeilen, beschriftung=f"Mittlerer Fehler der Jahresend-Prognose im Rückblick "
-                                 f"{int(r0['erstes_jahr'])}–{int(r0['letztes_jahr'])}"), "genauigkeit",
-            einleitung=("Für jedes abgeschlossene Jahr wurde die Prognose nachträglich von jedem Monatsende aus "
-                        "gerechnet, nur mit dem, was damals bekannt war, und mit dem tatsächlichen Jahresende "
-                        "verglichen: gewichteter absoluter Fehler in % (Summe der Abweichungen ÷ Summe der "
-                        "Jahresenden). Zum Vergleich die gerade Linie (Ist ÷ Monate × 12).")))
-    links = " · ".join(f'<a href="{sozialraum_datei(s)}">{h.e(s)}</a>' for s in d.sozialraeume)
-    teile.append(f"<p>Verlauf der Ausgaben je Sozialraum: {links}</p>")
-    return Seite("finanzen.html", "Finanzen", "\n".join(teile), n, "Finanzen")
+                                 f"{int(r0['erstes_jahr'])}–{int(r0['letztes_jahr'])}")
+    inhalt = h.seite("finanzen.html", kacheln=kacheln, hinweis=hinweis, auslastung=auslastung, teilplaene=teilplaene,
+                     teilplaene_notiz=notiz, verbleib=verbleib, genauigkeit=genauigkeit,
+                     links=[h.Link(sozialraum_datei(s), s) for s in d.sozialraeume])
+    return Seite("finanzen.html", "Finanzen", inhalt, n, "Finanzen")
 

@@ -1,4 +1,4 @@
-"""Kreisübersicht: the social spaces side by side."""
+"""Kreisübersicht: the social spaces side by side (template kreis.html)."""
 import pandas as pd
 
 from kjh.format import eur, zahl
@@ -33,7 +33,7 @@ def seite(k: Kontext) -> Seite:
     d, g, jahr = k.daten, k.g, k.jahr
     sr = [s for s in d.sozialraeume]
     farben = charts.farbe_sozialraum(sr)
-    teile, n_charts = [], 0
+    n_charts = 0
 
     # ---- tiles
     hilfen, st_h = g.jahr(jahr, "hilfen")
@@ -41,7 +41,7 @@ def seite(k: Kontext) -> Seite:
     ew = g.eckwert(jahr, KREIS)
     nje = netto_je_einwohner(k)
     nje_kreis = nje[(nje["jahr"] == jahr) & (nje["sozialraum"] == KREIS)]
-    teile.append(h.kacheln(
+    kacheln = h.kacheln(
         h.kachel(f"Hilfen {k.jahr_label()}", anzeige(hilfen, st_h, zahl),
                  "am Stichtag laufend + im Jahr beendet", anzahl=True),
         h.kachel(f"laufend am {_stichtag(k)}", anzeige(laufend, st_l, zahl), "Hilfen, Kreis gesamt",
@@ -50,11 +50,11 @@ def seite(k: Kontext) -> Seite:
         h.kachel("Netto-Ausgaben je Einwohner u21",
                  quote_anzeige(nje_kreis["quote"].iloc[0], lambda v: eur(v, 0)) if not nje_kreis.empty else ".",
                  f"{k.jahr_label()}, alle Buchungen"),
-    ))
-    teile.append(h.hinweis(
+    )
+    hinweis = (
         f"Berichtsjahr {k.jahr_label()}. Gezählt werden die Hilfen zur Erziehung, die Eingliederungshilfe nach "
         f"§ 35a, die Hilfen für junge Volljährige (§ 41) und die Inobhutnahmen des Kreises. "
-        f"Die Sozialräume werden nach dem Wohnort der Hilfe am Stichtag zugeordnet."))
+        f"Die Sozialräume werden nach dem Wohnort der Hilfe am Stichtag zugeordnet.")
 
     # ---- settings per social space
     je_setting = {s: [_w(g, jahr, f"davon_{s}", x) for x in sr] for s in SETTINGS}
@@ -83,13 +83,12 @@ def seite(k: Kontext) -> Seite:
     zeilen = [zeile(x, x, d.regionen.get(x, "")) for x in sr]
     tab = h.tabelle(kopf, zeilen, fuss=[zeile(KREIS, KREIS)], kopf_zahl_ab=2,
                     beschriftung=f"Fallzahlen {k.jahr_label()} je Sozialraum")
-    links = " · ".join(f'<a href="{sozialraum_datei(x)}">{h.e(x)}</a>' for x in sr)
-    teile.append(h.abschnitt("Hilfen nach Setting", grafik + tab + f"<p>Zu den Sozialräumen: {links}</p>",
-                             "setting"))
+    links = [h.Link(sozialraum_datei(x), x) for x in sr]
 
     # ---- funnel
     e_df = d["eckwerte_jahr"]
     ej = e_df[(e_df["jahr"] == jahr) & (e_df["sozialraum"].isin(sr))]
+    funnel_abb, funnel_text = None, ""
     if not ej.empty and ej["einwohner_0_20"].sum() > 0:
         p0 = funnel.gesamtquote(ej["hilfen_summe"].tolist(), ej["einwohner_0_20"].tolist())
         n_min, n_max = ej["einwohner_0_20"].min(), ej["einwohner_0_20"].max()
@@ -111,12 +110,10 @@ def seite(k: Kontext) -> Seite:
         if phi == phi and phi > 1.5:
             notiz += (f" Die Sozialräume unterscheiden sich insgesamt stärker, als der Zufall erklärt "
                       f"(Überdispersion φ = {zahl(phi, 1)}): Unterschiede der Sozialstruktur sind wahrscheinlich.")
-        text = (f"Auffällig (außerhalb 99,8 %): {', '.join(auff)}." if auff
-                else "Kein Sozialraum liegt außerhalb der 99,8 %-Grenzen.")
-        teile.append(h.abschnitt(
-            "Eckwerte im fairen Vergleich",
-            h.abbildung(charts.einbetten(fig, "kreis-funnel"), f"Funnel-Plot der Eckwerte {k.jahr_label()}", notiz)
-            + h.hinweis(text), "eckwerte"))
+        funnel_text = (f"Auffällig (außerhalb 99,8 %): {', '.join(auff)}." if auff
+                       else "Kein Sozialraum liegt außerhalb der 99,8 %-Grenzen.")
+        funnel_abb = h.abbildung(charts.einbetten(fig, "kreis-funnel"), f"Funnel-Plot der Eckwerte {k.jahr_label()}",
+                                 notiz)
 
     # ---- trends
     jahre = d.jahre
@@ -146,22 +143,23 @@ def seite(k: Kontext) -> Seite:
                           referenz=("Kreis", nje_kreis["quote"].iloc[0].fuer_chart) if not nje_kreis.empty
                           and nje_kreis["quote"].iloc[0].fuer_chart is not None else None)
     n_charts += 1
-    teile.append(h.abschnitt("Netto-Ausgaben je Einwohner unter 21", '<div class="raster">' + h.abbildung(
-        charts.einbetten(fig_b, "kreis-netto-einwohner"), f"Netto-Ausgaben je Einwohner unter 21, {k.jahr_label()}",
-        "Netto-Ausgaben (Auszahlungen abzüglich Kostenbeiträge und Erstattungen, nach Buchungsdatum) der "
-        "Hilfen des Sozialraums je Einwohner unter 21 Jahren. Die gestrichelte Linie ist der Kreiswert; er "
-        "enthält auch Buchungen ohne Sozialraum (fallunabhängige Leistungen) und liegt deshalb höher.") +
+    ausgaben = [
+        h.abbildung(charts.einbetten(fig_b, "kreis-netto-einwohner"),
+                    f"Netto-Ausgaben je Einwohner unter 21, {k.jahr_label()}",
+                    "Netto-Ausgaben (Auszahlungen abzüglich Kostenbeiträge und Erstattungen, nach Buchungsdatum) der "
+                    "Hilfen des Sozialraums je Einwohner unter 21 Jahren. Die gestrichelte Linie ist der Kreiswert; er "
+                    "enthält auch Buchungen ohne Sozialraum (fallunabhängige Leistungen) und liegt deshalb höher."),
         h.abbildung(charts.einbetten(fig_n, "kreis-netto-trend"), "Entwicklung je Einwohner unter 21",
-                    "Dieselbe Kennzahl für alle Jahre; die dicke gepunktete Linie ist der Kreis." + stern)
-        + "</div>", "ausgaben"))
-    teile.append(h.abschnitt("Entwicklung über alle Jahre", '<div class="raster">' + h.abbildung(
-        charts.einbetten(fig_h, "kreis-hilfen-trend"), "Hilfen im Jahr je Sozialraum",
-        "Am 31.12. laufende plus im Jahr beendete Hilfen je Sozialraum und Jahr." + stern) +
+                    "Dieselbe Kennzahl für alle Jahre; die dicke gepunktete Linie ist der Kreis." + stern)]
+    entwicklung = [
+        h.abbildung(charts.einbetten(fig_h, "kreis-hilfen-trend"), "Hilfen im Jahr je Sozialraum",
+                    "Am 31.12. laufende plus im Jahr beendete Hilfen je Sozialraum und Jahr." + stern),
         h.abbildung(charts.einbetten(fig_e, "kreis-eckwert-trend"), "Eckwerte je Sozialraum",
-                    "Hilfen je 1.000 Einwohner unter 21 Jahren; die dicke gepunktete Linie ist der Kreis." + stern)
-        + "</div>", "entwicklung"))
+                    "Hilfen je 1.000 Einwohner unter 21 Jahren; die dicke gepunktete Linie ist der Kreis." + stern)]
 
-    return Seite("kreis.html", "Kreisübersicht", "\n".join(teile), n_charts, "Kreis")
+    inhalt = h.seite("kreis.html", kacheln=kacheln, hinweis=hinweis, setting=grafik, tabelle=tab, links=links,
+                     funnel=funnel_abb, funnel_text=funnel_text, ausgaben=ausgaben, entwicklung=entwicklung)
+    return Seite("kreis.html", "Kreisübersicht", inhalt, n_charts, "Kreis")
 
 
 def _w(g, jahr, kennzahl, sozialraum, hilfeart=ALLE):

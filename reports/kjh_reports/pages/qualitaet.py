@@ -9,6 +9,8 @@ the independent test data set (kjh.quality.grenzen); the records it could not
 judge ("nicht prüfbar"); for a failing check its findings per social space and
 year and (internal only) its first rows with their ids and deviation, and a CSV of
 every row in qualitaet/befunde/<check>.csv.
+
+Laid out by the template qualitaet.html; the functions here compute what it shows.
 """
 import csv
 import io
@@ -35,32 +37,26 @@ def _anzahl(k: Kontext, wert) -> h.Zelle:
 
 def seite(k: Kontext) -> Seite:
     d = k.daten
-    teile = []
     p = d.pruefergebnisse
     _befunde_csv(k, p)
-    if p is None:
-        teile.append(h.hinweis(
-            "Die Ergebnisse der Qualitätsprüfungen (Tabelle audit.pruefergebnisse) liegen in diesem Warehouse noch "
-            "nicht vor: Die Prüfungen sind noch nicht gelaufen. Sobald sie laufen, stehen ihre Ergebnisse hier.",
-            "hinweis warnung"))
-    else:
+    pruefungen = []
+    if p is not None:
         # the finance controls (finanz.…) have a section of their own; the rest are the data checks
         finanz = p["pruefung"].str.startswith("finanz.")
-        teile.append(_pruefungen(k, p[~finanz], "Prüfungen des letzten Laufs", "pruefungen"))
+        pruefungen.append(_pruefungen(k, p[~finanz], "Prüfungen des letzten Laufs", "pruefungen"))
         if finanz.any():
-            teile.append(_pruefungen(k, p[finanz], "Finanzkontrollen", "finanzkontrollen"))
-    teile.append(_lieferungen(k))
-    teile.append(_quarantaene(k))
+            pruefungen.append(_pruefungen(k, p[finanz], "Finanzkontrollen", "finanzkontrollen"))
     gx = k.extras.get("reports_dir")
-    if k.intern and gx and (Path(gx) / "qualitaet" / "gx" / "index.html").exists():
-        teile.append(h.abschnitt("Technische Einzelheiten", '<p><a href="qualitaet/gx/index.html">Great Expectations '
-                                 "Data Docs</a>: jede Erwartung mit ihrem Ergebnis (intern).</p>"))
-    return Seite("qualitaet.html", "Datenqualität", "\n".join(teile), 0, "Qualität")
+    inhalt = h.seite("qualitaet.html", ohne_ergebnisse=p is None, pruefungen=pruefungen,
+                     lieferungen=_lieferungen(k), quarantaene=_quarantaene(k),
+                     gx=bool(k.intern and gx and (Path(gx) / "qualitaet" / "gx" / "index.html").exists()))
+    return Seite("qualitaet.html", "Datenqualität", inhalt, 0, "Qualität")
 
 
-def _pruefungen(k: Kontext, p: pd.DataFrame, titel: str, anker: str) -> str:
+def _pruefungen(k: Kontext, p: pd.DataFrame, titel: str, anker: str) -> dict:
+    """One section of checks: {leer} when none ran, else its tiles, failing and passed checks, details."""
     if p.empty:
-        return h.abschnitt("Prüfungen", h.hinweis("Im letzten Lauf wurden keine Prüfungen ausgeführt."))
+        return {"leer": True}
     fehler = p[(~p["bestanden"]) & (p["schweregrad"] == "ERROR")]
     warn = p[(~p["bestanden"]) & (p["schweregrad"] == "WARN")]
     zeit = p["geprueft_am"].max()
@@ -96,21 +92,17 @@ def _pruefungen(k: Kontext, p: pd.DataFrame, titel: str, anker: str) -> str:
             z.append(h.text(_meldung_intern(r)))
         (bestanden if r.bestanden else zeilen).append(z)
         if not r.bestanden:
-            einzelheiten.append(_einzelheiten(k, r))
+            e = _einzelheiten(k, r)
+            if e is not None:
+                einzelheiten.append(e)
     text = ("Fehler (ERROR) machen eine amtliche Zahl falsch und halten die Statistiklieferung an; Warnungen (WARN) "
             "sind auffällig und werden nur gelistet. Die nicht bestandenen Prüfungen stehen oben.")
     if not k.intern:
         text += " Beispiele und Meldungen mit Einzelheiten stehen nur in der internen Fassung."
-    inhalt = kacheln
-    if zeilen:
-        inhalt += h.tabelle(kopf, zeilen, beschriftung="Nicht bestandene Prüfungen")
-        inhalt += "".join(einzelheiten)
-    else:
-        inhalt += h.hinweis("Alle Prüfungen des letzten Laufs sind bestanden.")
-    if bestanden:
-        inhalt += (f'<details class="bestanden"><summary>Bestandene Prüfungen ({len(bestanden)}) anzeigen</summary>'
-                   + h.tabelle(kopf, bestanden) + "</details>")
-    return h.abschnitt(titel, inhalt, anker, einleitung=text)
+    return {"leer": False, "titel": titel, "anker": anker, "einleitung": text, "kacheln": kacheln,
+            "nicht_bestanden": h.tabelle(kopf, zeilen, beschriftung="Nicht bestandene Prüfungen") if zeilen else None,
+            "einzelheiten": einzelheiten, "bestanden": h.tabelle(kopf, bestanden) if bestanden else None,
+            "n_bestanden": len(bestanden)}
 
 
 def _wert(r, spalte: str, vorgabe=None):
@@ -131,29 +123,28 @@ def _json(v, vorgabe):
     return vorgabe if v is None else v
 
 
-def _einzelheiten(k: Kontext, r) -> str:
+def _einzelheiten(k: Kontext, r) -> dict | None:
     """A failing check's findings per social space and year; internal: its first rows and the CSV."""
-    teile = []
+    je_tabelle, befunde_tabelle, csv_link = None, None, None
     je = _json(_wert(r, "je_sozialraum_jahr"), [])
     if je:
         zeilen = [[h.text(sr or "ohne Sozialraum"), h.text("" if jahr is None else str(jahr)), _anzahl(k, n)]
                   for sr, jahr, n in je]
-        teile.append(h.tabelle(["Sozialraum", "Jahr", "Befunde"], zeilen, kopf_zahl_ab=2,
-                               beschriftung="Befunde je Sozialraum und Jahr"))
+        je_tabelle = h.tabelle(["Sozialraum", "Jahr", "Befunde"], zeilen, kopf_zahl_ab=2,
+                               beschriftung="Befunde je Sozialraum und Jahr")
     if k.intern:
         befunde = _json(_wert(r, "befunde"), [])
         if befunde:
             spalten = list(befunde[0])
-            teile.append(h.tabelle(spalten, [[h.text(_zelle(b.get(c))) for c in spalten]
-                                             for b in befunde[:ERSTE_ZEILEN]],
-                                   beschriftung=f"Die ersten {min(ERSTE_ZEILEN, len(befunde))} von "
-                                                f"{zahl(r.fehlerhafte_zeilen)} Befunden (intern)"))
-            link = (BEFUNDE_ORDNER / f"{r.pruefung}.csv").as_posix()
-            teile.append(f'<p><a href="{h.e(link)}">Alle Befunde als CSV</a> (intern, Trennzeichen ;).</p>')
-    if not teile:
-        return ""
-    return (f'<details class="befunde"><summary>{h.e(r.pruefung)}: Befunde im Einzelnen</summary>'
-            + "".join(teile) + "</details>")
+            befunde_tabelle = h.tabelle(spalten, [[h.text(_zelle(b.get(c))) for c in spalten]
+                                                  for b in befunde[:ERSTE_ZEILEN]],
+                                        beschriftung=f"Die ersten {min(ERSTE_ZEILEN, len(befunde))} von "
+                                                     f"{zahl(r.fehlerhafte_zeilen)} Befunden (intern)")
+            csv_link = (BEFUNDE_ORDNER / f"{r.pruefung}.csv").as_posix()
+    if je_tabelle is None and befunde_tabelle is None:
+        return None
+    return {"pruefung": r.pruefung, "tabellen": [t for t in (je_tabelle, befunde_tabelle) if t is not None],
+            "csv": csv_link}
 
 
 def _zelle(v) -> str:
@@ -195,10 +186,10 @@ def _meldung_intern(r) -> str:
     return text
 
 
-def _lieferungen(k: Kontext) -> str:
+def _lieferungen(k: Kontext) -> h.Tabelle | None:
     lf = k.daten.lieferungen
     if lf.empty:
-        return h.abschnitt("Lieferungen", h.hinweis("Es wurden noch keine Lieferungen geladen."))
+        return None
     kopf = ["Datei", "Art", "Exportdatum", "Datensätze", "geladen", "Quarantäne", "übersprungen", "Status",
             "Meldung", "geladen am"]
     zeilen = []
@@ -207,18 +198,13 @@ def _lieferungen(k: Kontext) -> str:
                        _anzahl(k, r.zeilen), _anzahl(k, r.geladen), _anzahl(k, r.quarantaene),
                        _anzahl(k, r.uebersprungen), h.Zelle(r.status, _STATUS_KLASSE.get(r.status, "status-warn")),
                        h.text(r.meldung), h.text(datum_zeit(r.geladen_am))])
-    return h.abschnitt("Lieferungen", h.tabelle(kopf, zeilen, kopf_zahl_ab=3), "lieferungen", einleitung=(
-        "Jede gelieferte Datei mit ihrem Ergebnis, die neueste zuerst. Abgelehnte Dateien wurden nicht geladen; "
-        "einzelne fehlerhafte Datensätze gehen in die Quarantäne, der Rest wird geladen."))
+    return h.tabelle(kopf, zeilen, kopf_zahl_ab=3)
 
 
-def _quarantaene(k: Kontext) -> str:
+def _quarantaene(k: Kontext) -> h.Tabelle | None:
     q = k.daten.quarantaene_gruende
     if q.empty:
-        return h.abschnitt("Quarantäne", h.hinweis("Keine Datensätze in Quarantäne."), "quarantaene")
+        return None
     zeilen = [[h.Zelle(r.grund), h.text(r.art), h.text(r.grund_code), _anzahl(k, r.zeilen), _anzahl(k, r.dateien)]
               for r in q.itertuples(index=False)]
-    return h.abschnitt("Quarantäne nach Grund", h.tabelle(["Grund", "Art", "Code", "Datensätze", "Dateien"], zeilen,
-                                                          kopf_zahl_ab=3), "quarantaene",
-                       einleitung="Zurückgehaltene Datensätze je Grund, über alle Lieferungen. Die Datensätze "
-                                  "selbst stehen nur in der Datenbank (audit.quarantaene).")
+    return h.tabelle(["Grund", "Art", "Code", "Datensätze", "Dateien"], zeilen, kopf_zahl_ab=3)

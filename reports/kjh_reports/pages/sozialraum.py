@@ -1,4 +1,6 @@
-"""One page per social space: months, money against the cap, cost per case-month, providers, year over year."""
+"""One page per social space: months, money against the cap, cost per case-month, providers, year over year.
+
+Laid out by the template sozialraum.html; the functions here compute what it shows."""
 import datetime as dt
 
 import pandas as pd
@@ -36,7 +38,7 @@ def seiten(k: Kontext) -> list[Seite]:
 
 def seite(k: Kontext, sr: str) -> Seite:
     d, g, jahr = k.daten, k.g, k.jahr
-    teile, n = [], 0
+    n = 0
     region = d.regionen.get(sr, "")
 
     # ---- tiles
@@ -48,7 +50,7 @@ def seite(k: Kontext, sr: str) -> Seite:
     entscheidend = bu.schlimmste(b)  # the Teilplan whose light is the social space's (AMPEL_REGEL)
     schlimmste = entscheidend["ampel"] if entscheidend is not None else None
     ew, ew_kreis = g.eckwert(jahr, sr), g.eckwert(jahr, KREIS)
-    teile.append(h.kacheln(
+    kacheln = h.kacheln(
         h.kachel(f"laufend am {datum(d.stichtag)}", anzeige(*g.jahr(jahr, "laufend_31_12", sr), zahl), "Hilfen",
                  anzahl=True),
         h.kachel(f"Hilfen {k.jahr_label()}", anzeige(*g.jahr(jahr, "hilfen", sr), zahl),
@@ -64,10 +66,9 @@ def seite(k: Kontext, sr: str) -> Seite:
                  (f"schlechtester Teilplan: {d.teilplan_label(entscheidend['teilplan'])}, "
                   f"{prozent(entscheidend['prognose_auslastung_pct'])}" if entscheidend is not None else "ohne Budget"),
                  klasse=f"ampel-kachel {schlimmste or ''}".strip()),
-    ))
-    if region:
-        teile.append(h.hinweis(f"Sozialraum {sr}, Region {region}. Berichtsjahr {k.jahr_label()}; "
-                               f"Zuordnung der Hilfen nach ihrem Wohnort am jeweiligen Stichtag."))
+    )
+    hinweis = (f"Sozialraum {sr}, Region {region}. Berichtsjahr {k.jahr_label()}; "
+               f"Zuordnung der Hilfen nach ihrem Wohnort am jeweiligen Stichtag." if region else "")
 
     # ---- months: running by help type
     m = d["fallzahlen_monat"]
@@ -101,8 +102,7 @@ def seite(k: Kontext, sr: str) -> Seite:
         notiz += (" In Monaten mit geschützten Hilfearten (<3 oder gesperrt) stehen diese zusammen im schraffierten "
                   "Teil (Summe minus die gezeigten Hilfearten); ist auch die Summe geschützt, fehlt der Monat "
                   "(grau hinterlegt).")
-    teile.append(h.abschnitt("Laufende Hilfen nach Hilfeart", h.abbildung(
-        charts.einbetten(fig, "sr-laufend"), "Laufende Hilfen am Monatsende", notiz), "laufend"))
+    laufend = h.abbildung(charts.einbetten(fig, "sr-laufend"), "Laufende Hilfen am Monatsende", notiz)
 
     # ---- begun / ended
     beg, end, schutz = [], [], []
@@ -118,30 +118,23 @@ def seite(k: Kontext, sr: str) -> Seite:
     if any(schutz):
         notiz += (" Grau hinterlegt: Monate mit geschütztem Wert (kleine Zahlen unter 3 und Werte, aus denen "
                   "sich über die Jahressumme eine kleine Zahl errechnen ließe); der Wert fehlt, er ist nicht null.")
-    teile.append(h.abschnitt("Begonnene und beendete Hilfen", h.abbildung(
-        charts.einbetten(fig, "sr-beginn-ende"), "Begonnene und beendete Hilfen je Monat", notiz), "zugang"))
+    zugang = h.abbildung(charts.einbetten(fig, "sr-beginn-ende"), "Begonnene und beendete Hilfen je Monat", notiz)
 
-    # ---- money against the cap
-    inhalt, c = _budget(k, sr, b, deckel)
+    # ---- money against the cap, cost per case-month, providers, year over year
+    budget_teil, c = _budget(k, sr, b, deckel)
     n += c
-    teile.append(h.abschnitt(f"Ausgaben und Budget {jahr}", inhalt, "budget"))
-
-    # ---- cost per case-month
-    inhalt, c = _kosten(k, sr, codes, farben)
+    kosten, c = _kosten(k, sr, codes, farben)
     n += c
-    teile.append(h.abschnitt("Kosten je Fallmonat nach Hilfeart", inhalt, "kosten"))
-
-    # ---- providers
-    inhalt, c = _traeger(k, sr)
+    traeger, c = _traeger(k, sr)
     n += c
-    teile.append(h.abschnitt(f"Träger und ihre Anteile {k.jahr_label()}", inhalt, "traeger"))
+    inhalt = h.seite("sozialraum.html", kacheln=kacheln, hinweis=hinweis, laufend=laufend, zugang=zugang, jahr=jahr,
+                     jahr_label=k.jahr_label(), budget=budget_teil, ampel_regel=bu.AMPEL_REGEL, kosten=kosten,
+                     traeger=traeger, vorjahr=_vorjahr(k, sr))
+    return Seite(sozialraum_datei(sr), f"Sozialraum {sr}", inhalt, n, sr)
 
-    # ---- year over year
-    teile.append(h.abschnitt("Vorjahresvergleich", _vorjahr(k, sr), "vorjahr"))
-    return Seite(sozialraum_datei(sr), f"Sozialraum {sr}", "\n".join(teile), n, sr)
 
-
-def _budget(k: Kontext, sr: str, b: pd.DataFrame, deckel) -> tuple[str, int]:
+def _budget(k: Kontext, sr: str, b: pd.DataFrame, deckel) -> tuple[dict, int]:
+    """The chart of the year's money against the cap and the table per Teilplan (None without budget rows)."""
     d, jahr = k.daten, k.jahr
     am = d["ausgaben_monat"].copy()
     am["monat"] = pd.to_datetime(am["monat"])
@@ -193,13 +186,11 @@ def _budget(k: Kontext, sr: str, b: pd.DataFrame, deckel) -> tuple[str, int]:
                        h.betrag(eur(r.netto_bis_stand_eur)), h.betrag(eur(r.prognose_jahresende_eur)),
                        h.betrag(spanne), h.betrag(prozent(r.prognose_auslastung_pct)),
                        h.ampel(r.ampel), h.betrag(eur(r.restmittel_eur), extra="negativ" if (r.restmittel_eur or 0) < 0 else "")])
-    tab = (h.tabelle(kopf, zeilen, beschriftung=f"Budgetauslastung {jahr} je Teilplan")
-           + f'<p class="einleitung">{h.e(bu.AMPEL_REGEL)}</p>') if zeilen else \
-        h.hinweis("Für diesen Sozialraum gibt es im Berichtsjahr keine Budgetzeilen.")
-    return grafik + tab, 1
+    tab = h.tabelle(kopf, zeilen, beschriftung=f"Budgetauslastung {jahr} je Teilplan") if zeilen else None
+    return {"abbildung": grafik, "tabelle": tab}, 1
 
 
-def _kosten(k: Kontext, sr: str, codes: list[str], farben: dict) -> tuple[str, int]:
+def _kosten(k: Kontext, sr: str, codes: list[str], farben: dict) -> tuple[dict, int]:
     d, g = k.daten, k.g
     kf = d["kosten_je_fall"]
     kf = kf[kf["sozialraum"] == sr]
@@ -239,7 +230,8 @@ def _kosten(k: Kontext, sr: str, codes: list[str], farben: dict) -> tuple[str, i
     notiz += (f"Gezeigt erst ab {MINDESTNENNER_FAELLE} Hilfen im Jahr; Hilfearten mit weniger fehlen („/“)."
               if not k.intern else "Werte mit weniger als "
               f"{MINDESTNENNER_FAELLE} Hilfen stehen in der Tabelle in Klammern (eingeschränkte Aussagekraft).")
-    return h.abbildung(charts.einbetten(fig, "sr-kosten"), "Netto je Fallmonat nach Hilfeart", notiz) + tab, 1
+    return {"abbildung": h.abbildung(charts.einbetten(fig, "sr-kosten"), "Netto je Fallmonat nach Hilfeart", notiz),
+            "tabelle": tab}, 1
 
 
 def _label(d, g, code: str) -> str:
@@ -248,12 +240,13 @@ def _label(d, g, code: str) -> str:
     return d.hilfeart_label(code)
 
 
-def _traeger(k: Kontext, sr: str) -> tuple[str, int]:
+def _traeger(k: Kontext, sr: str) -> tuple[dict | None, int]:
+    """The providers' shares: chart and table; None when the year has no booking with a provider."""
     d = k.daten
     t = d.traeger_sozialraum
     t = t[(t["sozialraum"] == sr) & (t["jahr"] == k.jahr)].copy()
     if t.empty:
-        return h.hinweis("Im Berichtsjahr gibt es keine Buchungen mit Träger in diesem Sozialraum."), 0
+        return None, 0
     namen = d["traeger_kennzahlen"].sort_values("jahr").drop_duplicates("traeger_id", keep="last") \
         .set_index("traeger_id")
     t["name"] = [namen["name"].get(i, i) if isinstance(i, str) else OHNE_TRAEGER for i in t["traeger_id"]]
@@ -287,10 +280,12 @@ def _traeger(k: Kontext, sr: str) -> tuple[str, int]:
                   f"zusammengefasst, damit keine einzelne Hilfe erkennbar wird.")
     if len(liste) > 15:
         notiz += " Das Diagramm zeigt die 14 größten; die Tabelle alle."
-    return h.abbildung(charts.einbetten(fig, "sr-traeger"), "Anteile der Träger", notiz) + tab, 1
+    return {"abbildung": h.abbildung(charts.einbetten(fig, "sr-traeger"), "Anteile der Träger", notiz),
+            "tabelle": tab}, 1
 
 
-def _vorjahr(k: Kontext, sr: str) -> str:
+def _vorjahr(k: Kontext, sr: str) -> dict:
+    """The social space's figures per year and the change of the last closed year, with a note."""
     d = k.daten
     v = d["vorjahresvergleich"]
     v = v[v["sozialraum"] == sr]
@@ -325,7 +320,7 @@ def _vorjahr(k: Kontext, sr: str) -> str:
              "(Haushaltsjahr); Fallmonate und Netto je Fallmonat periodengerecht.")
     if jahre and jahre[-1] == d.letztes_jahr and (d.berichtsstand.month, d.berichtsstand.day) != (12, 31):
         notiz += f" * {d.letztes_jahr}: nur bis zum Stichtag {datum(d.berichtsstand)}, mit Vorjahren nicht vergleichbar."
-    return h.tabelle(kopf, zeilen, beschriftung="Kennzahlen je Jahr") + f'<p class="einleitung">{h.e(notiz)}</p>'
+    return {"tabelle": h.tabelle(kopf, zeilen, beschriftung="Kennzahlen je Jahr"), "notiz": notiz}
 
 
 def _kennzahl_zelle(k: Kontext, art: str, kz: str, wert, jahr: int, sr: str):

@@ -46,21 +46,22 @@ def website(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mater
         index = site.schreibe_leer(settings.reports, str(leer))
         context.log.info(f"Berichte: {leer}")
         return dg.MaterializeResult(metadata={"seiten": 1, "leer": True, "index": dg.MetadataValue.path(str(index))})
-    ergebnis = site.schreibe(d, settings.reports, settings.intern)
-    context.log.info(f"Berichte: {len(ergebnis.seiten)} Seiten in {ergebnis.sekunden:.1f} s, {ergebnis.index}")
-    if ergebnis.nicht_schuetzbar:  # the pages then say "NICHT zur Weitergabe" in their header
-        context.log.warning(f"{ergebnis.nicht_schuetzbar} kleine Fallzahlen bleiben erschließbar: die Berichte "
+    geschrieben = site.schreibe(d, settings.reports, settings.intern)
+    context.log.info(f"Berichte: {len(geschrieben.seiten)} Seiten in {geschrieben.sekunden:.1f} s, "
+                     f"{geschrieben.index}")
+    if geschrieben.nicht_schuetzbar:  # the pages then say "NICHT zur Weitergabe" in their header
+        context.log.warning(f"{geschrieben.nicht_schuetzbar} kleine Fallzahlen bleiben erschließbar: die Berichte "
                             "sind nicht zur Weitergabe geeignet (kjh.geheimhaltung).")
     else:
         context.log.info("Berichte: keine kleine Fallzahl aus veröffentlichten Summen erschließbar.")
     return dg.MaterializeResult(metadata={
-        "seiten": len(ergebnis.seiten),
-        "diagramme": ergebnis.diagramme,
-        "index": dg.MetadataValue.path(str(ergebnis.index)),
-        "intern": ergebnis.intern,
-        "gesperrte_zellen": int(ergebnis.gesperrte_zellen),
-        "nicht_schuetzbar": int(ergebnis.nicht_schuetzbar),
-        "sekunden": round(float(ergebnis.sekunden), 2),
+        "seiten": len(geschrieben.seiten),
+        "diagramme": geschrieben.diagramme,
+        "index": dg.MetadataValue.path(str(geschrieben.index)),
+        "intern": geschrieben.intern,
+        "gesperrte_zellen": int(geschrieben.gesperrte_zellen),
+        "nicht_schuetzbar": int(geschrieben.nicht_schuetzbar),
+        "sekunden": round(float(geschrieben.sekunden), 2),
     })
 
 
