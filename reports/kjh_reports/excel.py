@@ -72,11 +72,6 @@ class Blatt:
     status: pd.DataFrame          # same shape: geheimhaltung status or 'gesperrt'/'nicht_sicher'
 
 
-def anzahl_spalten(blatt: Blatt) -> list[str]:
-    """The columns of a sheet that hold counts of helps (protected)."""
-    return [s.titel for s in blatt.spalten if s.art == "anzahl"]
-
-
 def _quote_status(q: Quote) -> str:
     return {"gesperrt": "nicht_sicher", "eingeschraenkt": "eingeschraenkt"}.get(q.zeigen, OFFEN)
 
@@ -422,8 +417,6 @@ def _kv_status(g: Geschuetzt, kennzahl: str, art: str, wert, jahr: int, sr: str)
 _SYMBOL = {PRIMAER: ZEICHEN_KLEIN, SEKUNDAER: ZEICHEN_GESPERRT, "nicht_sicher": ZEICHEN_NICHT_SICHER}
 FLAGGE = "geschützt"
 """Last column of every sheet with protected figures: which cells of the row are empty, and why ('<3', 'x', '/')."""
-FORMEL_ZEICHEN = ("=", "+", "-", "@")
-"""A text starting with one of these would be read as a formula by spreadsheet programs: written as text."""
 
 
 def _wert(v, art):

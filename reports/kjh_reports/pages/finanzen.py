@@ -4,7 +4,6 @@ Segeberg rule (the share of the unspent amount that stays in the region); the wo
 Laid out by the template finanzen.html."""
 
 from kjh.format import MONATE, datum, eur, mio_eur, prozent
-
 from kjh_reports import budget as bu
 from kjh_reports import charts
 from kjh_reports import html as h
