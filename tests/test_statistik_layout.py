@@ -381,3 +381,48 @@ def test_dbt_macros_render_also_when_dispatched_per_engine(tmp_path):
     d = DbtSql(con, {("raw", "t"): "t"}, project_dir=tmp_path)
     assert d.macro("volljaehrig", "x") == "(x >= 18)"
     assert sorted(con.execute(f"select v from {d.model('m')}").fetchall()) == [(False,), (True,)]
+
+
+def _datml_mit_elementtree(layout, werte, *, meldestelle, kennnummer, berichtsjahr, lieferung_id, created_at) -> bytes:
+    """The document as kjh wrote it before with ElementTree alone, every record an element (released
+    deliveries must stay reproducible byte for byte): the oracle for kjh.statistik.datml."""
+    from kjh.statistik import datml as D
+
+    root = ET.Element("DatML-RAW-D", {"xmlns": layout.datml_namensraum, "version": "2.0"})
+    instanz = ET.SubElement(ET.SubElement(root, "protokoll"), "dokumentinstanz")
+    ET.SubElement(instanz, "datum").text = created_at.date().isoformat()
+    ET.SubElement(instanz, "uhrzeit").text = created_at.time().isoformat(timespec="seconds")
+    anwendung = ET.SubElement(instanz, "anwendung")
+    ET.SubElement(anwendung, "anwendungsname").text = D.ANWENDUNG
+    ET.SubElement(anwendung, "version").text = f"Satzbeschreibung {layout.datei} sha256 {layout.sha256}"
+    ET.SubElement(instanz, "dokumentID").text = f"{D.ANWENDUNG}-{lieferung_id}-{layout.erhebung}-{berichtsjahr}"
+    absender = ET.SubElement(root, "absender")
+    D._kennung(absender, "MELDID", str(meldestelle.get("meldid") or kennnummer + meldestelle["einrichtungs_nr"]))
+    D._organisation(absender, str(meldestelle.get("name", "")))
+    empfaenger = ET.SubElement(root, "empfaenger")
+    D._kennung(empfaenger, "STAID", str(meldestelle.get("staid") or meldestelle["land"]))
+    D._organisation(empfaenger, str(meldestelle.get("empfaenger", "")))
+    nachricht = ET.SubElement(root, "nachricht")
+    ET.SubElement(nachricht, "nachrichtenID").text = f"{D.ANWENDUNG}-{lieferung_id}-{layout.erhebung}-{berichtsjahr}"
+    D._kennung(ET.SubElement(nachricht, "erhebung"), "ERHID", layout.datml_erhebung)
+    ET.SubElement(ET.SubElement(nachricht, "berichtszeitraum"), "jahr").text = str(berichtsjahr)
+    for name, quelle in layout.datml_hilfsmerkmale:
+        hmm = ET.SubElement(nachricht, "hmm", {"name": name})
+        ET.SubElement(hmm, "wert").text = D._hilfsmerkmal(quelle, meldestelle, kennnummer)
+    segment = ET.SubElement(nachricht, "datensegment")
+    for paare in werte:
+        satz = ET.SubElement(segment, "satz")
+        for name, value in paare:
+            ET.SubElement(ET.SubElement(satz, "mm", {"name": name}), "wert").text = value
+    ET.indent(root, space="  ")
+    return ET.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
+
+
+def test_datml_records_are_written_exactly_as_elementtree_writes_them():
+    hze = L.layout_for("HZE", 2025)
+    args = dict(meldestelle=MELDESTELLE, kennnummer="01060000", berichtsjahr=2025, lieferung_id=7,
+                created_at=dt.datetime(2026, 1, 15, 9, 30))
+    out = L.pruefe_und_formatiere(hze, [HZE_SATZ, {**HZE_SATZ, "lfd_nr": 2}], KONTEXT)
+    besondere = [[("EF1", "01"), ("EF2", "a&b<c>\"d'\n"), ("EF3", ""), ("EF4", "Müller")], [], [("EF9", "x")]]
+    for werte in (out.werte, besondere, []):
+        assert datml_bytes(hze, werte, **args) == _datml_mit_elementtree(hze, werte, **args)

@@ -12,6 +12,8 @@ The DatML/RAW identifiers (survey id ERHID, Merkmal names) are layout data
 too; what is still kjh's placeholder rather than the delivery agreement's
 value is listed by `platzhalter(layout, meldestelle)` for the check report.
 """
+import copy
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -157,10 +159,16 @@ def _schluessel(f: dict, where: str) -> tuple[dict | None, dict | None]:
     return schluessel_aus_codelisten(listen, attribut), {"listen": listen, "attribut": attribut}
 
 
+@functools.lru_cache(maxsize=64)
+def _yaml(data: bytes):
+    """A layout file parsed once per content (a run reads each layout many times; YAML parsing is slow)."""
+    return yaml.safe_load(data.decode("utf-8"))
+
+
 def load_layout(path: Path) -> Layout:
     data = path.read_bytes()
     try:
-        spec = yaml.safe_load(data.decode("utf-8"))
+        spec = copy.deepcopy(_yaml(data))
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise LayoutError(f"Satzbeschreibung {path.name} ist kein lesbares YAML: {exc}") from None
     where = f"Satzbeschreibung {path.name}"

@@ -370,7 +370,7 @@ def _verzeichnen(con, out: Path, eingaben: Eingaben, layouts: dict[str, Layout],
     """Writes the files and the audit record (or, for the same inputs again, the earlier record's files)."""
     frueher = _gleiche_lieferung(con, eingaben, layouts, status, meldung, pruefung_json)
     if frueher is not None:
-        ergebnis = reproduzieren(con, frueher.statistik_lieferung_id, out)
+        ergebnis = reproduzieren(con, frueher.statistik_lieferung_id, out, formatiert=formatiert)
         ergebnis.neu = False
         ergebnis.meldung = meldung
         ergebnis.pruefungen = pruefung_json["ergebnisse"]
@@ -499,8 +499,12 @@ def freigeben(con, entwurf_id: int, out: Path, *, jetzt: dt.datetime | None = No
                     pruefungen=pruefung_json.get("ergebnisse", []))
 
 
-def reproduzieren(con, statistik_lieferung_id: int, out: Path) -> Lieferergebnis:
-    """Writes a recorded draft or release again from the raw history and compares every file's sha256."""
+def reproduzieren(con, statistik_lieferung_id: int, out: Path, *, formatiert: _Formatiert | None = None
+                  ) -> Lieferergebnis:
+    """Writes a recorded draft or release again from the raw history and compares every file's sha256.
+
+    `formatiert`: the records of these very inputs, formatted in this run already (a run that repeats the
+    latest draft), so they are not derived a second time."""
     e = audit.lesen(con, statistik_lieferung_id)
     if e is None:
         raise KannNichtErstellen(f"Statistik-Lieferung Nr. {statistik_lieferung_id} ist nicht verzeichnet "
@@ -513,7 +517,7 @@ def reproduzieren(con, statistik_lieferung_id: int, out: Path) -> Lieferergebnis
         raise KannNichtErstellen(f"Lieferung Nr. {statistik_lieferung_id} nicht wiederholbar: {exc}") from None
     ordner = _ordner(out, e.berichtsjahr, e.status)
     if e.status in (ENTWURF, FREIGEGEBEN):
-        formatiert = _formatieren(eingaben, layouts, saetze_der_lieferung(con, eingaben))
+        formatiert = formatiert or _formatieren(eingaben, layouts, saetze_der_lieferung(con, eingaben))
         dateien = _dateien(eingaben, layouts, formatiert, lieferung_id=e.statistik_lieferung_id,
                            created_at=e.created_at, status=e.status, meldung=e.meldung, pruefung_json=e.pruefung)
     else:
