@@ -122,13 +122,16 @@ class Gedaechtnis:
         except duckdb.Error:  # a read-only connection (a look at a warehouse): no memory, every value validated
             self.schreibbar = False
             self._alt = pd.DataFrame(columns=["gruppe", "definition", "zeile_hash", "fehlschlaege"])
+            self._je_gruppe = {}
             return
         self._alt = con.execute("select gruppe, definition, zeile_hash, fehlschlaege from audit.gx_zeilen"
-                                " where gx_suite = ?", [gx_suite]).df()
+                                " where gx_suite = ? order by gruppe, definition, zeile_hash", [gx_suite]).df()
+        # split once by (group, definition): a frame has a few dozen groups and up to millions of values
+        self._je_gruppe = {k: df for k, df in self._alt.groupby(["gruppe", "definition"], sort=False)}
 
     def bekannt(self, gruppe: tuple, definition_: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """(hashes judged before, check name -> hashes failing it) of one group with this definition."""
-        df = self._alt[(self._alt["gruppe"] == gruppen_name(gruppe)) & (self._alt["definition"] == definition_)]
+        df = self._je_gruppe.get((gruppen_name(gruppe), definition_), self._alt.iloc[0:0])
         fehler: dict[str, list] = {}
         for h, namen in zip(df["zeile_hash"][df["fehlschlaege"] != ""], df["fehlschlaege"][df["fehlschlaege"] != ""]):
             for name in namen.split(" "):
@@ -143,13 +146,30 @@ class Gedaechtnis:
             if index:
                 namen.iloc[index] = (namen.iloc[index] + " " + name).str.strip()
         df = pd.DataFrame({"zeile_hash": h, "fehlschlaege": namen.to_numpy()}).drop_duplicates("zeile_hash")
+        df = df.sort_values("zeile_hash", kind="stable").reset_index(drop=True)
         df.insert(0, "definition", definition_)
         df.insert(0, "gruppe", gruppen_name(gruppe))
         self._neu.append(df)
 
+    def _unveraendert(self) -> bool:
+        """This run's values and outcomes are exactly the stored ones (nothing to write)."""
+        if {(df["gruppe"].iat[0], df["definition"].iat[0]) for df in self._neu if len(df)} != set(self._je_gruppe):
+            return False
+        for df in self._neu:
+            if not len(df):
+                continue
+            alt = self._je_gruppe[(df["gruppe"].iat[0], df["definition"].iat[0])]
+            if len(alt) != len(df) or not (np.array_equal(alt["zeile_hash"].to_numpy(np.uint64),
+                                                          df["zeile_hash"].to_numpy(np.uint64))
+                                           and np.array_equal(alt["fehlschlaege"].to_numpy(),
+                                                              df["fehlschlaege"].to_numpy())):
+                return False
+        return True
+
     def speichern(self, con) -> None:
-        """Replace the frame's memory with this run's values (it does not grow with the runs)."""
-        if not self.schreibbar:
+        """Replace the frame's memory with this run's values (it does not grow with the runs); nothing is
+        written when they are the stored ones."""
+        if not self.schreibbar or self._unveraendert():
             return
         df = pd.concat(self._neu, ignore_index=True) if self._neu else None
         con.begin()
