@@ -261,7 +261,8 @@ def _record(con, o: Outcome, sha: str, encoding: str | None, lauf_id: str | None
          o.uebersprungen, o.status, o.grund_code, o.meldung or "", datetime.now(), lauf_id,
          o.unbekannte_spalten or None],
     )
-    if pruefsumme is not None:
+    # only accepted files: a rejected one leaves nothing but its audit row (it is read again next time)
+    if pruefsumme is not None and o.status == faults.ANGENOMMEN:
         con.execute("delete from audit.pruefsummen where pfad = ?", pruefsumme[:1])
         con.execute("insert into audit.pruefsummen values (?, ?, ?, ?, ?)", pruefsumme)
 

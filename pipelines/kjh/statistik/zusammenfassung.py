@@ -39,6 +39,7 @@ from kjh.statistik.eingaben import Eingaben
 from kjh.statistik.layout import LayoutError, layout_for, layout_recorded
 from kjh.statistik.lieferung import saetze_der_lieferung
 from kjh.statistik.pruefung import EINGABE_ASSETS
+from kjh.warehouse.connection import lesend
 
 ALLE = "Summe"
 KENNZAHLEN = {"im_jahr": "Hilfen im Jahr (andauernd am 31.12. + beendet)", "laufend": "andauernd am 31.12.",
@@ -392,17 +393,10 @@ def lesen(warehouse, *, berichtsjahr: int | None = None, statistik_lieferung_id:
 
     warehouse: the DuckDB file (opened read-only) or an open connection to it.
     """
-    own = not hasattr(warehouse, "execute")
-    con = duckdb.connect(str(warehouse), read_only=True,
-                         config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}) \
-        if own else warehouse
-    try:
+    with lesend(warehouse) as con:
         z = statistik_tabellen(con, berichtsjahr=berichtsjahr, statistik_lieferung_id=statistik_lieferung_id,
                                intern=intern)
         return seitendaten(con, z)
-    finally:
-        if own:
-            con.close()
 
 
 __all__ = ["Seitendaten", "Zusammenfassung", "lesen", "seitendaten", "statistik_tabellen"]

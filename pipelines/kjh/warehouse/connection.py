@@ -31,6 +31,20 @@ def writer(path: Path, *, wait_seconds: float = 0):
             con.close()
 
 
+@contextmanager
+def lesend(warehouse):
+    """A connection for reading: `warehouse` itself when it is one, else a read-only connection to the
+    file, closed on exit."""
+    if hasattr(warehouse, "execute"):
+        yield warehouse
+        return
+    con = connect(Path(warehouse), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
 def scalar(con, sql: str, params=None):
     """First value of the first row (DuckDB 2 wants every result read to its end)."""
     rows = con.execute(sql, params or []).fetchall()

@@ -34,7 +34,7 @@ create table if not exists audit.lieferungen (
 -- warehouses from before unknown columns were dropped
 alter table audit.lieferungen add column if not exists unbekannte_spalten varchar;
 
--- sha256 of files read before, by where they lie and how they look on disk: an unchanged file
+-- sha256 of accepted files, by where they lie and how they look on disk: an unchanged file
 -- (same path, size, modification time and inode) is not read again only to learn that it was
 -- delivered already. Any write to a file changes its modification time.
 create table if not exists audit.pruefsummen (

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 
+from kjh.warehouse.connection import lesend
+
 
 def render_statistik_page(warehouse, reports_dir: Path, *, berichtsjahr: int | None = None,
                           statistik_lieferung_id: int | None = None, intern: bool = False) -> Path:
@@ -20,17 +22,10 @@ def render_statistik_page(warehouse, reports_dir: Path, *, berichtsjahr: int | N
     from kjh.statistik.zusammenfassung import lesen
     from kjh_reports import daten, site
 
-    own = not hasattr(warehouse, "execute")
-    con = duckdb.connect(str(warehouse), read_only=True,
-                         config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}) \
-        if own else warehouse
-    try:
+    with lesend(warehouse) as con:
         seite = lesen(con, berichtsjahr=berichtsjahr, statistik_lieferung_id=statistik_lieferung_id, intern=intern)
         try:  # the frame's Datenstand and navigation (the social spaces) are the site's
             d = daten.lade(con)
         except (daten.KeineDaten, duckdb.CatalogException):
             d = None
-    finally:
-        if own:
-            con.close()
     return site.schreibe_statistik(d, Path(reports_dir), intern, seite)
