@@ -22,10 +22,7 @@ def _dbt_manifest_and_no_telemetry():
     """What the command line does before it loads kjh.definitions: telemetry off, the dbt manifest
     that @dbt_assets reads on import prepared when missing or stale."""
     telemetry_off()
-    before = os.environ.get("KJH_WAREHOUSE")
     ensure_manifest()
-    if before is None:  # prepare_manifest sets it for dbt's profile; the tests set their own
-        os.environ.pop("KJH_WAREHOUSE", None)
 
 
 @pytest.fixture(autouse=True)

@@ -290,6 +290,7 @@ def test_dagster_checks_run_and_write_results(fehlerhaft, monkeypatch, tmp_path)
     """The asset checks, run by Dagster on the faulty warehouse: results and audit rows."""
     from kjh.defs import plausibilitaet as area
     from kjh.defs.resources import Warehouse
+    from kjh.warehouse.connection import OFFLINE
 
     # a copy: the module's open connection has another configuration than the resource's
     fehlerhaft.execute("checkpoint")
@@ -306,7 +307,7 @@ def test_dagster_checks_run_and_write_results(fehlerhaft, monkeypatch, tmp_path)
         assets=[dg.AssetSpec(k) for k in keys],
         asset_checks=area.plausibilitaet_checks,
         jobs=[dg.define_asset_job("nur_pruefungen", selection=dg.AssetSelection.all_asset_checks())],
-        resources={"warehouse": Warehouse(database=str(path), connection_config={"autoinstall_known_extensions": False})},
+        resources={"warehouse": Warehouse(database=str(path), connection_config=dict(OFFLINE))},
     )
     result = defs.resolve_job_def("nur_pruefungen").execute_in_process(instance=dg.DagsterInstance.ephemeral())
     assert result.success

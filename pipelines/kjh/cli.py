@@ -211,11 +211,12 @@ def _data_years(warehouse: Path) -> tuple[int, int] | None:
     """First and last report year of the data in the warehouse (intermediate.int_berichtsstand)."""
     import duckdb
 
+    from kjh.warehouse.connection import connect
+
     if not warehouse.is_file():
         return None
     try:
-        con = duckdb.connect(str(warehouse), read_only=True,
-                             config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+        con = connect(warehouse, read_only=True)
     except duckdb.Error:
         return None
     try:

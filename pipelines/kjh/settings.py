@@ -94,7 +94,7 @@ def quiet_environment() -> None:
     home.mkdir(parents=True, exist_ok=True)
     cfg = home / "dagster.yaml"
     # written once; a file an older kjh wrote (first line) is brought up to date, one the office edited is kept
-    if not cfg.exists() or (cfg.read_text(encoding="utf-8").startswith(_DAGSTER_YAML.splitlines()[0])
-                            and cfg.read_text(encoding="utf-8") != _DAGSTER_YAML):
+    text = cfg.read_text(encoding="utf-8") if cfg.exists() else None
+    if text is None or (text.startswith(_DAGSTER_YAML.splitlines()[0]) and text != _DAGSTER_YAML):
         cfg.write_text(_DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)

@@ -7,8 +7,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pandas as pd
+
+from kjh.warehouse.connection import lesend
 
 MARTS = (
     "fallzahlen_jahr", "fallzahlen_monat", "ausgaben_jahr", "ausgaben_monat", "kosten_je_fall", "eckwerte_jahr",
@@ -161,9 +162,5 @@ def lade(con, jahr: int | None = None) -> Berichtsdaten:
 
 def lade_datei(warehouse: Path, jahr: int | None = None) -> Berichtsdaten:
     """Open the warehouse file read-only (after the writers are done), read, close."""
-    con = duckdb.connect(str(warehouse), read_only=True,
-                         config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
-    try:
+    with lesend(warehouse) as con:
         return lade(con, jahr)
-    finally:
-        con.close()

@@ -14,12 +14,10 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from kjh.settings import ENV_WAREHOUSE, RunSettings
-from kjh.warehouse.connection import ensure_schema
-from kjh.warehouse.lock import writer_lock
+from kjh.warehouse import connection
 
 # a run of the same warehouse holds the lock for as long as its step takes
 WARTEN_S = 600
-_OFFLINE = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
 class Warehouse(DuckDBResource):
@@ -33,8 +31,7 @@ class Warehouse(DuckDBResource):
 
     @contextmanager
     def writer(self):
-        with writer_lock(self.path, wait_seconds=WARTEN_S), self.get_connection() as con:
-            ensure_schema(con)
+        with connection.writer(self.path, wait_seconds=WARTEN_S) as con:
             yield con
 
     def reader(self):
@@ -42,4 +39,4 @@ class Warehouse(DuckDBResource):
 
 
 def warehouse_resource() -> Warehouse:
-    return Warehouse(database=dg.EnvVar(ENV_WAREHOUSE), connection_config=dict(_OFFLINE))
+    return Warehouse(database=dg.EnvVar(ENV_WAREHOUSE), connection_config=dict(connection.OFFLINE))

@@ -88,12 +88,11 @@ def datml_bytes(layout: Layout, werte: list[list[tuple[str, str]]], *, meldestel
     saetze = "\n".join(_satz_xml(paare) for paare in werte).encode("utf-8")
     leer = b"<datensegment />"
     assert kopf.count(leer) == 1
-    return kopf.replace(leer, b"<datensegment>\n" + saetze + b"\n" + _EINRUECKUNG[2] + b"</datensegment>")
+    return kopf.replace(leer, b"<datensegment>\n" + saetze + b"\n" + _E2.encode() + b"</datensegment>")
 
 
 # indentation of the levels datensegment (2) to wert (5), two spaces a level as ET.indent writes it
-_EINRUECKUNG = {n: b"  " * n for n in range(6)}
-_E3, _E4, _E5 = ("  " * n for n in (3, 4, 5))
+_E2, _E3, _E4, _E5 = ("  " * n for n in (2, 3, 4, 5))
 
 
 def _satz_xml(paare: list[tuple[str, str]]) -> str:

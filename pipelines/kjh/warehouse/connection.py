@@ -7,11 +7,12 @@ import duckdb
 from kjh.warehouse.lock import writer_lock
 
 _SCHEMA = Path(__file__).with_name("schema.sql")
-_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+# DuckDB never downloads or loads an extension on its own (no internet here): every connection of kjh
+OFFLINE = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(path), read_only=read_only, config=dict(_CONFIG))
+    return duckdb.connect(str(path), read_only=read_only, config=dict(OFFLINE))
 
 
 def ensure_schema(con) -> None:

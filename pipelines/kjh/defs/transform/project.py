@@ -73,9 +73,10 @@ def prepare_manifest() -> Path:
     """Runs `dbt parse` and returns the manifest path (about 3-5 s).
 
     Call before loading the Dagster definitions (CLI, tests, CI): @dbt_assets
-    reads target/manifest.json at import time. Does not open the warehouse.
+    reads target/manifest.json at import time. Does not open the warehouse, and leaves this process's
+    environment as it is (dbt's profile gets the warehouse path in the subprocess's environment).
     """
-    ensure_warehouse_env()
+    warehouse = os.environ.get(ENV_WAREHOUSE) or str(RunSettings.from_env().warehouse.resolve())
     result = subprocess.run(
         [
             str(DBT_EXECUTABLE), "parse",
@@ -84,7 +85,7 @@ def prepare_manifest() -> Path:
             "--target-path", str(dbt_project.target_path),
             "--quiet",
         ],
-        env={**os.environ, "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+        env={**os.environ, ENV_WAREHOUSE: warehouse, "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
         capture_output=True,
         text=True,
         check=False,

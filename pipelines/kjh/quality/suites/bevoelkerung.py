@@ -47,8 +47,9 @@ GEMEINDEN_SQL = _JAHRE + f""",
     gemeinden as (
         select distinct zu.ags, j.jahr, zu.sozialraum
         from jahre j
+        -- the municipalities of a social space on 31.12. (by social space: zuordnung_gilt_am joins by municipality)
         join zuordnung zu on zu.sozialraum = j.sozialraum
-            and {c.zuordnung_gilt_am("zu", "zu.ags", "make_date(j.jahr, 12, 31)")}
+            and make_date(j.jahr, 12, 31) >= zu.gueltig_ab and make_date(j.jahr, 12, 31) < zu.gueltig_bis
     ),
     bev as (
         select ags, jahr, count(distinct altersgruppe) as altersgruppen, sum(anzahl) as einwohner
