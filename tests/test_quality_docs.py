@@ -10,6 +10,7 @@ import pytest
 
 from kjh.quality import results
 from kjh.quality.data_docs import external_references, site_dir
+from kjh.quality.gx_context import baue_data_docs
 from kjh.quality.rules import ERROR, Pruefergebnis
 from kjh.warehouse.connection import connect
 from tests.conftest import query
@@ -22,6 +23,7 @@ def test_data_docs_open_offline(tmp_path, monkeypatch):
     folder = write_clean_office(tmp_path / "ex")
     hilfen_plausibilitaet(folder)  # a failed suite renders unexpected values too
     load_and_check(folder, tmp_path / "wh.duckdb", tmp_path / "ber", monkeypatch)
+    baue_data_docs(tmp_path / "ber")  # as qualitaet/pruefergebnisse does once the run's suites have run
 
     site = site_dir(tmp_path / "ber")
     pages = sorted(site.rglob("*.html"))
@@ -66,6 +68,8 @@ def test_gx_calls_no_network_and_leaves_no_files_behind(tmp_path, monkeypatch):
         con = connect(Path({str(wh)!r}), read_only=True)
         laeufe = run_suites(con, [build() for build in SUITES.values()], lauf_id="netz", reports=Path({str(tmp_path / 'ber')!r}))
         assert all(e.bestanden for l in laeufe for e in l.ergebnisse)
+        from kjh.quality.gx_context import baue_data_docs
+        assert baue_data_docs(Path({str(tmp_path / 'ber')!r})).is_file()
         print("VERSUCHE", len(versuche), versuche[:3])
     """)
     env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "KJH_HOME": str(tmp_path / "kjh"),
@@ -109,6 +113,7 @@ def test_no_pseudonym_or_birth_date_leaves_the_warehouse(tmp_path, monkeypatch):
     hilfen_plausibilitaet(folder)
     wh, reports = tmp_path / "wh.duckdb", tmp_path / "ber"
     befund = load_and_check(folder, wh, reports, monkeypatch)
+    baue_data_docs(reports)
     assert "hilfen.alter_bei_beginn_hoechstens_26" in befund.nicht_bestanden
 
     secrets = {v for row in query(wh, "select fall_pseudonym, person_pseudonym from raw.hilfen") for v in row}
@@ -132,6 +137,7 @@ def test_empty_warehouse_passes_and_builds_docs(tmp_path):
     try:
         ensure_schema(con)
         laeufe = run_suites(con, [build() for build in SUITES.values()], lauf_id="leer", reports=tmp_path / "ber")
+        baue_data_docs(tmp_path / "ber")
     finally:
         con.close()
     assert all(e.bestanden and e.geprueft_zeilen == 0 for lauf in laeufe for e in lauf.ergebnisse

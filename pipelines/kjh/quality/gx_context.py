@@ -4,6 +4,8 @@ analytics and progress bars off, nothing read from or sent to a network.
 One ephemeral context per suite run. Without a reports folder its stores live
 in memory; with one, the expectations and results are kept on disk (see
 kjh.quality.data_docs) so that the Data Docs show every table's newest result.
+The Data Docs are built from those stores once a run, after every suite has
+run (`baue_data_docs`, called by qualitaet/pruefergebnisse), not per check step.
 """
 import datetime as dt
 import os
@@ -85,10 +87,13 @@ class GxLauf:
     def validate(self, suite_name: str, frame, pruefungen: list[Pruefung], argumente: dict[str, dict]):
         """Validate one frame; returns the suite result and {pruefung name: ExpectationValidationResult}."""
         suite = self._suite(suite_name, pruefungen, argumente)
-        if suite_name not in self.batches:  # a frame validated twice (new rows, then the whole frame) reuses it
-            asset = self.datasource.add_dataframe_asset(suite_name)
-            self.batches[suite_name] = asset.add_batch_definition_whole_dataframe(suite_name)
-        batch = self.batches[suite_name].get_batch(batch_parameters={"dataframe": frame})
+        # One data asset per table (raw_hilfen), shared by its parts and by every validation of a part:
+        # GX writes its whole configuration again for each asset it adds (some 15 ms each, growing).
+        tabelle = suite_name.split(".")[0]
+        if tabelle not in self.batches:
+            asset = self.datasource.add_dataframe_asset(tabelle)
+            self.batches[tabelle] = asset.add_batch_definition_whole_dataframe(tabelle)
+        batch = self.batches[tabelle].get_batch(batch_parameters={"dataframe": frame})
         result = batch.validate(suite, result_format=RESULT_FORMAT)
         return result, {r.expectation_config.meta["pruefung"]: r for r in result.results}
 
@@ -131,10 +136,12 @@ class GxLauf:
         )
         self.context.validation_results_store.set(key, result)
 
-    def build_docs(self) -> Path | None:
-        if self.site is None:
-            return None
-        return data_docs.build(self.context, self.site)
+
+
+def baue_data_docs(reports: Path) -> Path:
+    """The Data Docs site rebuilt from what the suite runs kept under `reports`; returns its index page."""
+    lauf = GxLauf(reports)
+    return data_docs.build(lauf.context, lauf.site)
 
 
 def _expectation(p: Pruefung, argumente: dict):

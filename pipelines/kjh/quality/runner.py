@@ -38,7 +38,6 @@ OHNE_SOZIALRAUM = "ohne Sozialraum"
 class SuiteLauf:
     suite: Suite
     ergebnisse: list[Pruefergebnis] = field(default_factory=list)
-    data_docs: Path | None = None
     sekunden: dict[str, float] = field(default_factory=dict)
     # frame -> (rows GX validated in this run, rows of the frame): the rest came from kjh.quality.zeilengedaechtnis
     zeilen: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -69,10 +68,12 @@ def resolve_arguments(con, suite: Suite) -> dict[str, dict]:
 
 
 def run_suites(con, suites: list[Suite], *, lauf_id: str, reports: Path | None, log=None) -> list[SuiteLauf]:
-    """Validate every frame of every suite in one GX context; build the Data Docs once.
+    """Validate every frame of every suite in one GX context.
 
     `con` reads the warehouse; nothing is written there but the suites'
     temporary `basis` tables (each built once for all suites, dropped at the end).
+    With a reports folder the GX results are kept for the Data Docs, which are
+    built once a run when every suite has run (kjh.quality.gx_context.baue_data_docs).
     """
     from kjh.quality.gx_context import GxLauf
 
@@ -136,13 +137,6 @@ def _run_suites(con, suites: list[Suite], gx_lauf, basis: dict[str, str | None],
                 f"(SQL {lauf.sekunden['sql']:.2f} s, GX {lauf.sekunden['gx']:.2f} s; "
                 f"GX hat {neu} von {alle} Zeilen geprüft, die übrigen unverändert seit einem früheren Lauf)")
         laeufe.append(lauf)
-
-    t0 = time.perf_counter()
-    docs = gx_lauf.build_docs()
-    for lauf in laeufe:
-        lauf.data_docs = docs
-    if log and docs:
-        log(f"GX Data Docs in {time.perf_counter() - t0:.2f} s gebaut: {docs}")
     return laeufe
 
 

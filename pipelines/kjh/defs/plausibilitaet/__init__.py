@@ -15,6 +15,7 @@ The asset ["qualitaet", "pruefergebnisse"] computes every result of the run
 (these and the GX suites) once all their tables are built; the report site
 depends on it, so its quality page always shows this run's checks. A check
 step after it reports the stored results instead of running the SQL again.
+It also builds the GX Data Docs, once a run, from every suite's kept results.
 
 Merge into kjh.definitions with `plausibilitaet.defs()`; uses the `warehouse` resource.
 """
@@ -122,7 +123,8 @@ _ERGEBNIS_DEPS = list(dict.fromkeys(
 
 @dg.asset(key=PRUEFERGEBNISSE, group_name="qualitaet", deps=_ERGEBNIS_DEPS, description=(
     "Alle Prüfergebnisse dieses Laufs in audit.pruefergebnisse: die Great-Expectations-Suiten der Rohdaten, die "
-    "Plausibilitätsprüfungen und die Finanzkontrollen. Die Qualitätsseite der Berichte hängt davon ab, damit sie "
+    "Plausibilitätsprüfungen und die Finanzkontrollen; dazu einmal je Lauf die GX Data Docs unter "
+    "<Berichte>/qualitaet/gx/. Die Qualitätsseite der Berichte hängt davon ab, damit sie "
     "jede Prüfung des Laufs zeigt (Dagster ordnet Prüfschritte und Berichte sonst nicht). Die Prüfschritte "
     "(asset checks) melden diese Ergebnisse, statt sie neu zu berechnen."))
 def pruefergebnisse(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
@@ -130,6 +132,12 @@ def pruefergebnisse(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
     settings = warehouse.settings
     with warehouse.writer() as con:
         ensure_run_results(con, LOAD_ORDER, lauf_id=lauf_id, reports=settings.reports, log=context.log.info)
+        # every suite of the run has kept its GX results by now: the Data Docs once, not per check step
+        from kjh.quality.gx_context import baue_data_docs
+
+        start = time.perf_counter()
+        docs = baue_data_docs(settings.reports)
+        context.log.info(f"GX Data Docs in {time.perf_counter() - start:.2f} s gebaut: {docs}")
         for _, check, _, pruefungen, _ in GRUPPEN:
             ensure_results(con, lauf_id, pruefungen, check)
         gesamt = con.execute("select count(*) from audit.pruefergebnisse where lauf_id = ?", [lauf_id]).fetchall()
@@ -143,6 +151,7 @@ def pruefergebnisse(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
         "nicht_bestanden_error": sum(n["schweregrad"] == ERROR for n in nicht_bestanden),
         "nicht_bestanden_warn": sum(n["schweregrad"] == WARN for n in nicht_bestanden),
         "nicht_bestanden": dg.MetadataValue.json(nicht_bestanden),
+        "gx_data_docs": dg.MetadataValue.path(str(docs)),
     })
 
 

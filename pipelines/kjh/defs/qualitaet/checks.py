@@ -119,8 +119,8 @@ def _quality_check(arts: list[str], name: str) -> dg.AssetChecksDefinition:
         name=name,
         can_subset=True,
         description=(f"Great-Expectations-Suiten für {', '.join('raw.' + a for a in arts)} (je Tabelle ERROR "
-                     "blockierend, WARN als Hinweis); Ergebnisse in audit.pruefergebnisse, Data Docs unter "
-                     "<Berichte>/qualitaet/gx/."),
+                     "blockierend, WARN als Hinweis); Ergebnisse in audit.pruefergebnisse, Data Docs (gebaut von "
+                     "qualitaet/pruefergebnisse) unter <Berichte>/qualitaet/gx/."),
     )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
         from kjh.quality import data_docs, results
@@ -140,8 +140,9 @@ def _quality_check(arts: list[str], name: str) -> dg.AssetChecksDefinition:
             for lauf in laeufe:
                 results.write(con, lauf_id, lauf.ergebnisse, CHECK_NAMES)
         sekunden = time.perf_counter() - start
+        # built once the run has every result (qualitaet/pruefergebnisse), not in each check step
         docs = data_docs.site_dir(settings.reports) / "index.html"
-        laeufe += [SuiteLauf(suite=SUITES[art](), ergebnisse=ergebnisse, data_docs=docs if docs.exists() else None)
+        laeufe += [SuiteLauf(suite=SUITES[art](), ergebnisse=ergebnisse)
                    for art, ergebnisse in stored.items() if ergebnisse is not None]
         for lauf in laeufe:
             key = dg.AssetKey(["raw", lauf.suite.art])
@@ -151,7 +152,7 @@ def _quality_check(arts: list[str], name: str) -> dg.AssetChecksDefinition:
                     log(f"{e.schweregrad} {e.pruefung}: {e.meldung}")
             for schweregrad in (ERROR, WARN):
                 if dg.AssetCheckKey(key, CHECK_NAMES[schweregrad]) in selected:
-                    yield check_result(key, lauf.ergebnisse, schweregrad, data_docs=lauf.data_docs,
+                    yield check_result(key, lauf.ergebnisse, schweregrad, data_docs=docs,
                                        sekunden=sekunden)
 
     return _check
