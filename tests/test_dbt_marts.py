@@ -167,19 +167,22 @@ def create_warehouse(path: Path) -> None:
         con.close()
 
 
-def run_dbt(warehouse: Path, work: Path, *args: str) -> subprocess.CompletedProcess:
-    """Runs the dbt CLI on the project against `warehouse`, artifacts under `work`."""
+def run_dbt(warehouse: Path, work: Path, *args: str, target: Path | None = None) -> subprocess.CompletedProcess:
+    """Runs the dbt CLI on the project against `warehouse`, artifacts under `work` (or `target`).
+
+    The warehouse is named relative to its folder (dbt runs there): its path is then no part of dbt's
+    parse state, and runs sharing a `target` folder and their vars parse the project once."""
     env = {
         **os.environ,
-        "KJH_WAREHOUSE": str(warehouse),
+        "KJH_WAREHOUSE": warehouse.name,
         "DO_NOT_TRACK": "1",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "DBT_TARGET_PATH": str(work / "target"),
+        "DBT_TARGET_PATH": str(target or work / "target"),
         "DBT_LOG_PATH": str(work / "logs"),
     }
     return subprocess.run(
         [str(DBT), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
-        env=env, capture_output=True, text=True, check=False,
+        env=env, cwd=warehouse.parent, capture_output=True, text=True, check=False,
     )
 
 

@@ -103,7 +103,7 @@ _HILFE_SPALTEN = ("hilfe_id", "fall_pseudonym", "person_pseudonym", "geburtsjahr
                   "hauptgrund", "grund_2", "grund_3")
 
 
-def build(path, hilfen, zahlungen, work):
+def build(path, hilfen, zahlungen, work, dbt_ziel):
     con = connect(path)
     try:
         ensure_schema(con)
@@ -127,25 +127,31 @@ def build(path, hilfen, zahlungen, work):
                         [tid, f"Träger {tid}", NORD, satz, ab, bis, STAND, i + 2])
     finally:
         con.close()
-    result = run_dbt(path, work, "run", "--vars", "{erstes_berichtsjahr: 2023}")
+    result = run_dbt(path, work, "run", "--vars", "{erstes_berichtsjahr: 2023}", target=dbt_ziel)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
 
 
 @pytest.fixture(scope="module")
-def sauber(tmp_path_factory):
+def dbt_ziel(tmp_path_factory):
+    """One dbt target folder for both warehouses: the second run parses the project partially."""
+    return tmp_path_factory.mktemp("plausi_dbt")
+
+
+@pytest.fixture(scope="module")
+def sauber(tmp_path_factory, dbt_ziel):
     work = tmp_path_factory.mktemp("plausi_sauber")
     path = work / "warehouse.duckdb"
-    build(path, CLEAN_HILFEN, CLEAN_ZAHLUNGEN, work)
+    build(path, CLEAN_HILFEN, CLEAN_ZAHLUNGEN, work, dbt_ziel)
     con = duckdb.connect(str(path))
     yield con
     con.close()
 
 
 @pytest.fixture(scope="module")
-def fehlerhaft(tmp_path_factory):
+def fehlerhaft(tmp_path_factory, dbt_ziel):
     work = tmp_path_factory.mktemp("plausi_fehlerhaft")
     path = work / "warehouse.duckdb"
-    build(path, CLEAN_HILFEN + FAULTY_HILFEN, CLEAN_ZAHLUNGEN + FAULTY_ZAHLUNGEN, work)
+    build(path, CLEAN_HILFEN + FAULTY_HILFEN, CLEAN_ZAHLUNGEN + FAULTY_ZAHLUNGEN, work, dbt_ziel)
     con = duckdb.connect(str(path))
     # the § 41 flag is derived from the age in dbt: falsify it where the statistics are built from
     con.execute("update intermediate.int_hilfen_episoden set ist_paragraph_41 = true where hilfe_id = 'N01'")
