@@ -7,6 +7,10 @@ required fields, an end before its start, duplicate ids) cannot reach the raw
 tables that way; the checks guard against them reaching it by another road (an
 older loader, a code list changed afterwards, a hand edit), so those scenarios
 load the clean office and then change the raw table in SQL ("tamper").
+
+Each scenario runs on a warehouse of its own in the slow set; the inner loop
+runs the scenarios in the groups of ZUSAMMEN, one warehouse per group, with
+the same assertions for every check.
 """
 import json
 
@@ -336,36 +340,37 @@ SQL_SZENARIEN = [hilfen_manipuliert, zahlungen_manipuliert, traeger_manipuliert,
                  bevoelkerung_manipuliert, budgets_manipuliert]
 
 
+# The inner loop (`pytest -m "not slow"`) runs scenarios that leave each other's checks alone together:
+# one warehouse, one run, each check failing with the same count and example as when its scenario runs
+# alone (the slow set runs every scenario on its own warehouse). Scenarios that write the same export
+# or expect the same check stay apart.
+ZUSAMMEN = [
+    SQL_SZENARIEN,
+    [sozialraeume_region, hilfen_plausibilitaet, zahlungen_fehler, traeger_fehler, budgets_fehler],
+    [bevoelkerung_fehler],
+    [alle_eingebrochen],
+]
+
+
 def _expected(szenario, folder):
     out = szenario(folder)
     return out if isinstance(out, tuple) else (None, out)
 
 
-# --- the tests -------------------------------------------------------------------
-
-def test_clean_office_passes_every_check(tmp_path, monkeypatch):
-    befund = load_and_check(write_clean_office(tmp_path / "ex"), tmp_path / "wh.duckdb", tmp_path / "ber", monkeypatch)
-
-    assert befund.result.success
-    assert set(befund.zeilen) == set(ALLE)
-    assert befund.nicht_bestanden == set()
-    for (art, check), evaluation in befund.checks.items():
-        assert evaluation.passed, (art, check)
-    assert len(befund.checks) == 2 * len(SUITES)
-    for r in befund.zeilen.values():
-        assert r["fehlerhafte_zeilen"] == 0 and r["meldung"].startswith("In Ordnung")
-    # the checks looked at something: every booking, every current help
-    assert befund.zeilen["zahlungen.kostenart_codeliste"]["geprueft_zeilen"] == sum(map(len, buchungen().values()))
-    assert befund.zeilen["hilfen.hilfeart_codeliste"]["geprueft_zeilen"] == 6
+def _zusammen(szenarien, folder):
+    """The tamper SQL and the expected failures of several scenarios written into one folder."""
+    tamper, expected = [], {}
+    for szenario in szenarien:
+        sql, erwartet = _expected(szenario, folder)
+        assert not set(expected) & set(erwartet), (szenario.__name__, set(expected) & set(erwartet))
+        tamper += sql or []
+        expected |= erwartet
+    return tamper or None, expected
 
 
-@pytest.mark.parametrize("szenario", EXPORT_SZENARIEN + SQL_SZENARIEN, ids=lambda s: s.__name__)
-def test_fault_fails_exactly_its_checks(szenario, tmp_path, monkeypatch):
-    folder = write_clean_office(tmp_path / "ex")
-    tamper, expected = _expected(szenario, folder)
-
-    befund = load_and_check(folder, tmp_path / "wh.duckdb", tmp_path / "ber", monkeypatch, tamper=tamper)
-
+def _fails_exactly(befund, expected):
+    """Exactly the expected checks fail, each with its count and an example or message showing the fault;
+    Dagster's ERROR and WARN checks of each table agree."""
     assert befund.nicht_bestanden == set(expected), befund.nicht_bestanden ^ set(expected)
     for name, (count, shown) in expected.items():
         row = befund.zeilen[name]
@@ -387,6 +392,50 @@ def test_fault_fails_exactly_its_checks(szenario, tmp_path, monkeypatch):
         assert set(meta["beispiele"].value) == failed
     # a failed check never fails the run: an ERROR withholds only the statutory export
     assert befund.result.success
+
+
+# --- the tests -------------------------------------------------------------------
+
+def test_clean_office_passes_every_check(tmp_path, monkeypatch):
+    befund = load_and_check(write_clean_office(tmp_path / "ex"), tmp_path / "wh.duckdb", tmp_path / "ber", monkeypatch)
+
+    assert befund.result.success
+    assert set(befund.zeilen) == set(ALLE)
+    assert befund.nicht_bestanden == set()
+    for (art, check), evaluation in befund.checks.items():
+        assert evaluation.passed, (art, check)
+    assert len(befund.checks) == 2 * len(SUITES)
+    for r in befund.zeilen.values():
+        assert r["fehlerhafte_zeilen"] == 0 and r["meldung"].startswith("In Ordnung")
+    # the checks looked at something: every booking, every current help
+    assert befund.zeilen["zahlungen.kostenart_codeliste"]["geprueft_zeilen"] == sum(map(len, buchungen().values()))
+    assert befund.zeilen["hilfen.hilfeart_codeliste"]["geprueft_zeilen"] == 6
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("szenario", EXPORT_SZENARIEN + SQL_SZENARIEN, ids=lambda s: s.__name__)
+def test_fault_fails_exactly_its_checks(szenario, tmp_path, monkeypatch):
+    folder = write_clean_office(tmp_path / "ex")
+    tamper, expected = _expected(szenario, folder)
+
+    befund = load_and_check(folder, tmp_path / "wh.duckdb", tmp_path / "ber", monkeypatch, tamper=tamper)
+
+    _fails_exactly(befund, expected)
+
+
+@pytest.mark.parametrize("szenarien", ZUSAMMEN, ids=lambda ss: "+".join(s.__name__ for s in ss))
+def test_faults_together_fail_exactly_their_checks(szenarien, tmp_path, monkeypatch):
+    folder = write_clean_office(tmp_path / "ex")
+    tamper, expected = _zusammen(szenarien, folder)
+
+    befund = load_and_check(folder, tmp_path / "wh.duckdb", tmp_path / "ber", monkeypatch, tamper=tamper)
+
+    _fails_exactly(befund, expected)
+
+
+def test_the_inner_loop_runs_every_scenario_once():
+    gruppiert = [s for szenarien in ZUSAMMEN for s in szenarien]
+    assert sorted(s.__name__ for s in gruppiert) == sorted(s.__name__ for s in EXPORT_SZENARIEN + SQL_SZENARIEN)
 
 
 def test_every_check_has_a_fault_that_fails_it(tmp_path):
