@@ -13,4 +13,6 @@ if ! command -v chromium >/dev/null 2>&1; then
     $sudo_cmd apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
 fi
-uv run --frozen pytest "$@"
+# -n 0: the whole suite one test after the other (pyproject's addopts spread the inner loop over every
+# core; the slow tests share one demo county and the machine's memory)
+uv run --frozen pytest -n 0 "$@"

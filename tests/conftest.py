@@ -6,21 +6,43 @@ from pathlib import Path
 
 import pytest
 
-from kjh.defs.transform.project import ensure_manifest
-from kjh.ingest.load import deliver
-from kjh.ingest.mapping import find_mappings
-from kjh.ingest.naming import discover
-from kjh.ingest.pseudonym import install_hmac_macro
-from kjh.settings import telemetry_off
-from kjh.warehouse.connection import writer
+# kjh is imported inside the fixtures and helpers: this file is loaded by pytest-xdist's controller
+# too, which runs no test (importing dagster and dbt there would delay every worker by 3 s).
 
 TEST_KEY = b"test-key-0123456789abcdef-0123456789"  # 36 characters: kjh wants at least 32
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the marks
+def pytest_collection_modifyitems(config, items):
+    """With pytest-xdist (`-n auto` in pyproject's addopts) the tests sharing an expensive fixture of
+    tests/ run on one worker, so that it is built once: a session fixture (the demo county) by the
+    fixture it rests on, a module fixture (a dbt build) by its module. `--dist loadgroup` reads the mark."""
+    for item in items:
+        defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+        eigene = {name: d[-1] for name, d in defs.items()
+                  if d and d[-1].func.__module__.startswith("tests") and not name.startswith("_")}
+        sitzung = sorted({_wurzel(name, eigene) for name, d in eigene.items() if d.scope == "session"})
+        if sitzung:
+            item.add_marker(pytest.mark.xdist_group(sitzung[0]))
+        elif any(d.scope == "module" for d in eigene.values()):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+def _wurzel(name: str, eigene: dict) -> str:
+    """The session fixture a session fixture rests on (demo_site on demo_warehouse)."""
+    for arg in eigene[name].argnames:
+        if arg in eigene and eigene[arg].scope == "session":
+            return _wurzel(arg, eigene)
+    return name
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _dbt_manifest_and_no_telemetry():
     """What the command line does before it loads kjh.definitions: telemetry off, the dbt manifest
     that @dbt_assets reads on import prepared when missing or stale."""
+    from kjh.defs.transform.project import ensure_manifest
+    from kjh.settings import telemetry_off
+
     telemetry_off()
     ensure_manifest()
 
@@ -95,6 +117,12 @@ def warehouse_path(tmp_path) -> Path:
 
 def load_folder(folder: Path, warehouse: Path, mappings=()):
     """Every delivery of the folder through the real ingestion, as the raw assets do."""
+    from kjh.ingest.load import deliver
+    from kjh.ingest.mapping import find_mappings
+    from kjh.ingest.naming import discover
+    from kjh.ingest.pseudonym import install_hmac_macro
+    from kjh.warehouse.connection import writer
+
     outcomes = {}
     with writer(warehouse) as con:
         install_hmac_macro(con, TEST_KEY)

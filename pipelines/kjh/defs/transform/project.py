@@ -9,6 +9,7 @@ from importlib.metadata import version as installed_version
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
+from filelock import FileLock
 from packaging.version import Version
 
 from kjh.paths import DBT_PROJECT_DIR
@@ -65,8 +66,14 @@ def manifest_is_stale() -> bool:
 def ensure_manifest() -> None:
     """The manifest @dbt_assets reads, parsed again when missing or stale (the CLI and the tests call this
     before loading kjh.definitions)."""
-    if manifest_is_stale():
-        prepare_manifest()
+    if not manifest_is_stale():
+        return
+    # Processes starting together (two `kjh` commands, the test workers) would each rewrite the manifest
+    # while another reads it: one parses, the others wait and find it fresh.
+    dbt_project.target_path.mkdir(parents=True, exist_ok=True)
+    with FileLock(dbt_project.target_path / ".manifest.lock"):
+        if manifest_is_stale():
+            prepare_manifest()
 
 
 def prepare_manifest() -> Path:
