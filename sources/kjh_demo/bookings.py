@@ -56,7 +56,7 @@ class PaymentTerms:
 
 def payment_terms(helps: Helps, providers: Providers, rng: np.random.Generator) -> PaymentTerms:
     prof = [profiles.PROFILES[c] for c in contract.codes("hilfeart")]
-    h42 = contract.codes("hilfeart").index("42")
+    h42 = contract.codes("hilfeart").index(contract.hilfeart_mit("inobhutnahme"))
     h33 = contract.codes("hilfeart").index("33")
     n = len(helps)
     p = helps.provider
@@ -138,7 +138,7 @@ def write_bookings(helps: Helps, providers: Providers, county: County, files: Bo
     small_grantees = np.flatnonzero(np.isin(providers.kind, [KINDS.index("ambulant"), KINDS.index("beratung")])
                                     & (providers.seat >= 0))
     next_id = 1
-    h33, h42 = (contract.codes("hilfeart").index(c) for c in ("33", "42"))
+    h33, h42 = (contract.codes("hilfeart").index(c) for c in ("33", contract.hilfeart_mit("inobhutnahme")))
 
     # Through December of the stand year: bookings after the stand are not written,
     # but they complete the year's expected expenditure for the budgets.

@@ -25,6 +25,17 @@ def codes(liste: str) -> list[str]:
     return [str(code) for code in _yaml("codelisten.yml")[liste]]
 
 
+def hilfeart_mit(merkmal: str) -> str:
+    """The one hilfeart carrying a flag of codelisten.yml (inobhutnahme, beratung, ...): no code in a rule."""
+    (code,) = [c for c, v in _yaml("codelisten.yml")["hilfeart"].items() if v.get(merkmal)]
+    return str(code)
+
+
+def hilfearten_mit_statistik_code() -> list[str]:
+    """The hilfearten of the HZE survey: those with an Art der Hilfe in the record layout."""
+    return [str(c) for c, v in _yaml("codelisten.yml")["hilfeart"].items() if v.get("statistik_code")]
+
+
 def settings(liste: str) -> dict[str, str]:
     """code -> setting (ambulant, teilstationaer, stationaer, nach_ort) for hilfeart and ort_der_durchfuehrung."""
     return {str(code): entry["setting"] for code, entry in _yaml("codelisten.yml")[liste].items()}

@@ -15,6 +15,9 @@ from kjh_demo.county import County
 from kjh_demo.dates import add_years, age_at, day, ymd
 from kjh_demo.providers import KINDS, Providers, assign_providers
 
+IOB = contract.hilfeart_mit("inobhutnahme")
+BERATUNG = contract.hilfeart_mit("beratung")
+
 HELPS_PER_SCALE = 6000  # helps begun by the stand over all years, at scale 1
 HELPS_PER_FAMILY = 1.72  # measured: what one family yields after helps beyond the stand are dropped
 SETTINGS = ("ambulant", "teilstationaer", "stationaer")
@@ -128,8 +131,8 @@ def generate_helps(county: County, providers: Providers, rng: np.random.Generato
             keep = (chain_len[prev["person"]] > k) & (prev["ende"] < last_day)
             who = prev["person"][keep]
             prev_h, prev_end = prev["hilfeart"][keep], prev["ende"][keep]
-            seamless = (prev_h == h_index["42"]) & (rng.random(len(who)) < 0.6)
-            gap = np.where(seamless, 0, np.where(prev_h == h_index["42"], rng.integers(1, 60, len(who)),
+            seamless = (prev_h == h_index[IOB]) & (rng.random(len(who)) < 0.6)
+            gap = np.where(seamless, 0, np.where(prev_h == h_index[IOB], rng.integers(1, 60, len(who)),
                                                   rng.exponential(120, len(who)).astype(int)))
             b = prev_end + 1 + gap
             h = _choice_by_group(rng, prev_h, follow)
@@ -146,7 +149,7 @@ def generate_helps(county: County, providers: Providers, rng: np.random.Generato
         e = b + length
         # § 41 help ends by the 21st birthday; an Inobhutnahme ends when the child comes of age.
         e = np.minimum(e, add_years(birth[who], 21) - 1)
-        e = np.where(h == h_index["42"], np.minimum(e, add_years(birth[who], 18) - 1), e)
+        e = np.where(h == h_index[IOB], np.minimum(e, add_years(birth[who], 18) - 1), e)
         parts.append({"person": who, "hilfeart": h, "beginn": b, "ende": e})
 
     person = np.concatenate([p["person"] for p in parts])
@@ -183,7 +186,7 @@ def generate_helps(county: County, providers: Providers, rng: np.random.Generato
 
     kind_by_setting = np.array([KINDS.index(k) for k in ("ambulant", "tagesgruppe", "heim")])
     kind = kind_by_setting[setting]
-    kind = np.where(hilfeart == h_index["28"], KINDS.index("beratung"), kind)
+    kind = np.where(hilfeart == h_index[BERATUNG], KINDS.index("beratung"), kind)
     family_place = np.isin(ort, [orte.index(o) for o in FAMILY_PLACES])
     kind = np.where((hilfeart == h_index["33"]) | family_place, KINDS.index("pflege"), kind)
     # The office delivers some helps itself, never a place in a home or day group.
@@ -204,7 +207,7 @@ def generate_helps(county: County, providers: Providers, rng: np.random.Generato
     hauptgrund = _choice_by_group(rng, hilfeart, reason_w)
     beend = contract.codes("beendigungsgrund")
     beendigung = _choice_by_group(
-        rng, (hilfeart == h_index["28"]).astype(int),
+        rng, (hilfeart == h_index[BERATUNG]).astype(int),
         {0: {beend.index(k): v for k, v in profiles.BEENDIGUNG.items()},
          1: {beend.index(k): v for k, v in profiles.BEENDIGUNG_BERATUNG.items()}})
     # Contract v2 Merkmale last, from their own random stream: everything above stays as it was.

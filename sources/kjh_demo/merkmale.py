@@ -76,8 +76,8 @@ def draw(hilfeart: np.ndarray, beginn: np.ndarray, birth: np.ndarray, beendigung
     rng = np.random.default_rng([n, int(beginn.sum() % 2**32), 11])
     codes = contract.codes("hilfeart")
     art = np.array(codes, dtype=object)[hilfeart]
-    is42 = art == "42"
-    hze = ~is42 & (art != "19")
+    is42 = art == contract.hilfeart_mit("inobhutnahme")
+    hze = np.isin(art, contract.hilfearten_mit_statistik_code())  # § 19 and § 42 are no HZE records
     statio = np.isin(art, STATIONAER) | setting_stationaer
     alter = age_at(birth, beginn)
     s: dict[str, np.ndarray] = {}
