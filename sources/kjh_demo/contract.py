@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 CONTRACT_DIR = Path(__file__).resolve().parents[1] / "contract"
+DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project" / "dbt_project.yml"
 
 
 @functools.cache
@@ -34,6 +35,12 @@ def hilfeart_mit(merkmal: str) -> str:
 def hilfearten_mit_statistik_code() -> list[str]:
     """The hilfearten of the HZE survey: those with an Art der Hilfe in the record layout."""
     return [str(c) for c, v in _yaml("codelisten.yml")["hilfeart"].items() if v.get("statistik_code")]
+
+
+@functools.cache
+def volljaehrig_ab() -> int:
+    """The age of majority: the var volljaehrig_ab of dbt_project.yml, where kjh's rules read it."""
+    return int(yaml.safe_load(DBT_PROJECT.read_text(encoding="utf-8"))["vars"]["volljaehrig_ab"])
 
 
 def settings(liste: str) -> dict[str, str]:

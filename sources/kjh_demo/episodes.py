@@ -149,7 +149,7 @@ def generate_helps(county: County, providers: Providers, rng: np.random.Generato
         e = b + length
         # § 41 help ends by the 21st birthday; an Inobhutnahme ends when the child comes of age.
         e = np.minimum(e, add_years(birth[who], 21) - 1)
-        e = np.where(h == h_index[IOB], np.minimum(e, add_years(birth[who], 18) - 1), e)
+        e = np.where(h == h_index[IOB], np.minimum(e, add_years(birth[who], contract.volljaehrig_ab()) - 1), e)
         parts.append({"person": who, "hilfeart": h, "beginn": b, "ende": e})
 
     person = np.concatenate([p["person"] for p in parts])

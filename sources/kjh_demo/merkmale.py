@@ -120,7 +120,7 @@ def draw(hilfeart: np.ndarray, beginn: np.ndarray, birth: np.ndarray, beendigung
     # Breaking off deviating from the plan: a minor ends it in about 4 of 10 cases; a few foster
     # placements of young children end in adoption.
     beendigung = beendigung.copy()
-    minor = (beendigung == beend.index("abbruch_adressat")) & (alter < 18) & (rng.random(n) < 0.4)
+    minor = (beendigung == beend.index("abbruch_adressat")) & (alter < contract.volljaehrig_ab()) & (rng.random(n) < 0.4)
     beendigung[minor] = beend.index("abbruch_minderjaehriger")
     adopt = (beendigung == beend.index("planmaessig")) & (art == "33") & (alter < 6) & (rng.random(n) < 0.05)
     beendigung[adopt] = beend.index("adoption")
