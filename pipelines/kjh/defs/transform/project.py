@@ -70,8 +70,9 @@ def ensure_manifest() -> None:
         return
     # Processes starting together (two `kjh` commands, the test workers) would each rewrite the manifest
     # while another reads it: one parses, the others wait and find it fresh.
-    dbt_project.target_path.mkdir(parents=True, exist_ok=True)
-    with FileLock(dbt_project.target_path / ".manifest.lock"):
+    ziel = dbt_project.manifest_path.parent  # target_path is relative to the project
+    ziel.mkdir(parents=True, exist_ok=True)
+    with FileLock(ziel / ".manifest.lock"):
         if manifest_is_stale():
             prepare_manifest()
 
