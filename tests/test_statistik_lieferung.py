@@ -264,6 +264,15 @@ def test_no_pseudonym_or_birth_date_in_any_output(wh, tmp_path):
         assert "14.03.2012" not in text and "2012-03-14" not in text and "P-1" not in text and "F-1" not in text
 
 
+def test_the_page_shows_the_server_folder_only_to_the_office(wh, tmp_path):
+    r = make(wh, tmp_path / "out")
+    extern = render_statistik_page(wh, tmp_path / "extern").read_text(encoding="utf-8")
+    intern = render_statistik_page(wh, tmp_path / "intern", intern=True).read_text(encoding="utf-8")
+    datei = r.dateien[0]["datei"]
+    assert datei in extern and str(tmp_path / "out") not in extern
+    assert datei in intern and f"Dateien in <code>{tmp_path / 'out'}" in intern
+
+
 def test_reproduced_byte_for_byte_after_a_newer_export(wh, tmp_path):
     first = make(wh, tmp_path / "out")
     original = {x["datei"]: (first.ordner / x["datei"]).read_bytes() for x in first.dateien}

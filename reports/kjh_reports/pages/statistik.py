@@ -46,7 +46,7 @@ def seite(k: Kontext, d=None) -> Seite:
             t["abschnitt"] = "HZE nach Geschlecht und Altersgruppe" if key == "hze_laufend_geschlecht" else ""
             tabellen.append(t)
     inhalt = vorlage("statistik.html").render(
-        d=d, tabellen=tabellen,
+        d=d, tabellen=tabellen, intern=k.intern,
         pruefungen=_tabelle(d.pruefungen, zahlen=False) if d is not None and d.pruefungen is not None else None,
         mindestfallzahl=MINDESTFALLZAHL, mindestnenner=MINDESTNENNER_FAELLE, zeichen_klein=ZEICHEN_KLEIN,
         zeichen_gesperrt=ZEICHEN_GESPERRT)
