@@ -89,6 +89,12 @@
     (join condition against int_sozialraum_zuordnung aliased `alias`). -#}
 {% macro zuordnung_gilt_am(alias, ags, datum) -%}
     {{ alias }}.ags = {{ ags }}
-    and {{ datum }} >= {{ alias }}.gueltig_ab
+    and {{ zuordnung_in_kraft(alias, datum) }}
+{%- endmacro %}
+
+{#- A row of int_sozialraum_zuordnung (aliased `alias`) is in force on `datum`:
+    its validity range [gueltig_ab, gueltig_bis) holds the date. -#}
+{% macro zuordnung_in_kraft(alias, datum) -%}
+    {{ datum }} >= {{ alias }}.gueltig_ab
     and {{ datum }} < {{ alias }}.gueltig_bis
 {%- endmacro %}

@@ -137,7 +137,6 @@ class GxLauf:
         self.context.validation_results_store.set(key, result)
 
 
-
 def baue_data_docs(reports: Path) -> Path:
     """The Data Docs site rebuilt from what the suite runs kept under `reports`; returns its index page."""
     lauf = GxLauf(reports)

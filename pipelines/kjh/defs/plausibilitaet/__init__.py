@@ -27,6 +27,7 @@ from kjh.contract import LOAD_ORDER
 from kjh.defs.qualitaet.checks import check_result, ensure_run_results
 from kjh.defs.resources import Warehouse
 from kjh.quality import finanzkontrollen, plausibilitaet
+from kjh.quality.gx_context import baue_data_docs  # imports great_expectations only when it builds
 from kjh.quality.rules import ERROR, INFO, WARN, Pruefergebnis
 from kjh.quality.sql_pruefungen import SqlPruefung
 
@@ -132,12 +133,6 @@ def pruefergebnisse(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
     settings = warehouse.settings
     with warehouse.writer() as con:
         ensure_run_results(con, LOAD_ORDER, lauf_id=lauf_id, reports=settings.reports, log=context.log.info)
-        # every suite of the run has kept its GX results by now: the Data Docs once, not per check step
-        from kjh.quality.gx_context import baue_data_docs
-
-        start = time.perf_counter()
-        docs = baue_data_docs(settings.reports)
-        context.log.info(f"GX Data Docs in {time.perf_counter() - start:.2f} s gebaut: {docs}")
         for _, check, _, pruefungen, _ in GRUPPEN:
             ensure_results(con, lauf_id, pruefungen, check)
         gesamt = con.execute("select count(*) from audit.pruefergebnisse where lauf_id = ?", [lauf_id]).fetchall()
@@ -146,6 +141,11 @@ def pruefergebnisse(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
                            for r in con.execute(
             "select pruefung, schweregrad, fehlerhafte_zeilen from audit.pruefergebnisse"
             " where lauf_id = ? and not bestanden order by schweregrad, pruefung", [lauf_id]).fetchall()]
+    # every suite of the run has kept its GX results by now: the Data Docs once, not per check step, and
+    # outside the writer lock (they read only the reports folder)
+    start = time.perf_counter()
+    docs = baue_data_docs(settings.reports)
+    context.log.info(f"GX Data Docs in {time.perf_counter() - start:.2f} s gebaut: {docs}")
     return dg.MaterializeResult(metadata={
         "pruefungen": int(gesamt[0][0]),
         "nicht_bestanden_error": sum(n["schweregrad"] == ERROR for n in nicht_bestanden),

@@ -47,9 +47,9 @@ GEMEINDEN_SQL = _JAHRE + f""",
     gemeinden as (
         select distinct zu.ags, j.jahr, zu.sozialraum
         from jahre j
-        -- the municipalities of a social space on 31.12. (by social space: zuordnung_gilt_am joins by municipality)
+        -- the municipalities of a social space on 31.12. (joined by social space, not by municipality)
         join zuordnung zu on zu.sozialraum = j.sozialraum
-            and make_date(j.jahr, 12, 31) >= zu.gueltig_ab and make_date(j.jahr, 12, 31) < zu.gueltig_bis
+            and {c.zuordnung_in_kraft("zu", "make_date(j.jahr, 12, 31)")}
     ),
     bev as (
         select ags, jahr, count(distinct altersgruppe) as altersgruppen, sum(anzahl) as einwohner

@@ -50,6 +50,11 @@ def zuordnung_gilt_am(alias: str, ags: str, datum: str) -> str:
     return dbt_sql.makro("zuordnung_gilt_am", alias, ags, datum)
 
 
+def zuordnung_in_kraft(alias: str, datum: str) -> str:
+    """Condition: the mapping row `alias` is in force on `datum` (dbt macro)."""
+    return dbt_sql.makro("zuordnung_in_kraft", alias, datum)
+
+
 # Latest version of every help (the newest stand_ab, as dbt's int_hilfen_episoden
 # takes it): residence and the day whose mapping decides the social space the
 # quality page counts a finding in (its end, or its export date). Not a dbt
